@@ -1,0 +1,4 @@
+package io.replikv.core;
+
+/** A message addressed to a node. */
+public record Envelope(NodeId to, Message message) {}
