@@ -2,7 +2,6 @@ package io.replikv.core.client;
 
 import io.replikv.core.Effects;
 import io.replikv.core.Message;
-import io.replikv.core.Node;
 import io.replikv.core.NodeId;
 import io.replikv.core.NodeStatus;
 import io.replikv.core.Outbox;
@@ -26,7 +25,7 @@ import java.util.TreeMap;
  * apply at most once; reads are untagged (they change nothing). A refused server sends the client
  * to the hinted leader or the next server; silence moves it to the next server too.
  */
-public final class ClientCore implements Node {
+public final class ClientCore implements ClientNode {
     private final NodeId id;
     private final List<NodeId> servers;
     private final Prng prng;
@@ -69,6 +68,7 @@ public final class ClientCore implements Node {
         return c;
     }
 
+    @Override
     public boolean busy() {
         return busy;
     }
@@ -78,6 +78,7 @@ public final class ClientCore implements Node {
     }
 
     /** Starts an operation; its {@link io.replikv.core.Completion} arrives in a later drain. */
+    @Override
     public void invoke(long operationId, Command command) {
         Invariants.check(!busy, "client %s invoked while operation %d is in flight", id, this.operationId);
         this.operationId = operationId;
