@@ -24,7 +24,7 @@ public record View(long number, NodeId primary, List<NodeId> backups) {
         Invariants.check(number >= 0, "negative view number %d", number);
         Invariants.check((number == 0) == (primary == null), "view %d with primary %s", number, primary);
         Invariants.check(number > 0 || backups.isEmpty(), "view 0 with backups %s", backups);
-        Invariants.check(!backups.contains(primary), "view %d: primary %s is also a backup", number, primary);
+        Invariants.check(primary == null || !backups.contains(primary), "view %d: primary %s is also a backup", number, primary);
         Invariants.check(new HashSet<>(backups).size() == backups.size(), "view %d: duplicate backups %s", number, backups);
     }
 
