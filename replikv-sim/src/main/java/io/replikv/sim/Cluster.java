@@ -82,6 +82,14 @@ public final class Cluster {
     }
 
     public SimDisk disk(NodeId id) { return sim.disk(id); }
+    public long messagesDelivered(NodeId id) { return sim.messagesDelivered(id); }
+    public long messagesSent(NodeId id) { return sim.messagesSent(id); }
+
+    /** Runs {@code check} after every tick from now on; a failure names the seed and {@code name}. */
+    public Cluster afterEachTick(String name, Runnable check) {
+        sim.afterEachTick(name, check);
+        return this;
+    }
     public boolean alive(NodeId id) { return sim.alive(id); }
 
     /** Every operation so far in call order; those in flight have returnTime NEVER and no outcome. */

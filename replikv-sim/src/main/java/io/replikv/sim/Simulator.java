@@ -48,6 +48,8 @@ public final class Simulator {
 
     private record Held(long number, Envelope envelope, NodeId replyLostTo) {}
 
+    private record Observer(String name, Runnable check) {}
+
     /** A sync requested and not yet complete, with the messages waiting for it. */
     private static final class PendingSync {
         final long incarnation;
@@ -75,6 +77,8 @@ public final class Simulator {
         int restarts;
         PendingSync lastSync;
         long lastSyncTime;
+        long sent;
+        long delivered;
 
         Slot(NodeId id, NodeFactory factory, SimDisk disk, Prng diskDelayPrng) {
             this.id = id;
@@ -94,6 +98,7 @@ public final class Simulator {
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>(ORDER);
     private final LinkedHashMap<NodeId, Slot> slots = new LinkedHashMap<>();
     private final LinkedHashMap<Long, NodeId> operationClients = new LinkedHashMap<>();
+    private final List<Observer> observers = new ArrayList<>();
     private DiskSettings diskDefaults = DiskSettings.IMMEDIATE;
     private long now;
     private long seq;
@@ -178,6 +183,24 @@ public final class Simulator {
         return slot(id).disk;
     }
 
+    /** Messages handed to the node ({@code onMessage} calls), over all its incarnations: RPC counts. */
+    public long messagesDelivered(NodeId id) {
+        return slot(id).delivered;
+    }
+
+    /** Messages the node sent (including ones the network then lost), over all its incarnations. */
+    public long messagesSent(NodeId id) {
+        return slot(id).sent;
+    }
+
+    /**
+     * Runs {@code check} at the end of every tick (for invariants that must hold throughout, such
+     * as replica agreement); a check that throws fails the seed, naming {@code name}.
+     */
+    public void afterEachTick(String name, Runnable check) {
+        observers.add(new Observer(name, check));
+    }
+
     /** How many times the node was restarted. */
     public int restarts(NodeId id) {
         return slot(id).restarts;
@@ -195,6 +218,7 @@ public final class Simulator {
         s.paused = false;
         s.pausedInbox.clear();
         s.lastSync = null;
+        s.lastSyncTime = 0;
         s.incarnation++;
         int lost = s.disk.crash();
         trace.add(now, "crash", id + " lost-ops=" + lost);
@@ -242,6 +266,13 @@ public final class Simulator {
             }
             processDueEvents();
         });
+        for (Observer o : observers) {
+            try {
+                o.check().run();
+            } catch (RuntimeException | AssertionError e) {
+                throw failure("check '" + o.name() + "' failed: " + e.getMessage(), e);
+            }
+        }
     }
 
     public void run(long ticks) {
@@ -373,6 +404,7 @@ public final class Simulator {
         }
         boolean replyLost = fate == SimNetwork.InboundFate.DELIVER_REPLY_LOST;
         trace.add(now, "recv", link + (replyLost ? " reply-lost" : ""));
+        s.delivered++;
         input(s, "message #" + d.number() + " " + d.message(), () -> s.node.onMessage(d.from(), d.message()));
         drainEffects(s, replyLost ? d.from() : null);
     }
@@ -402,7 +434,7 @@ public final class Simulator {
         if (ops.isEmpty() && after.isEmpty()) return;
         List<Held> held = new ArrayList<>(after.size());
         for (Envelope e : after) held.add(new Held(++messages, e, replyLostTo));
-        for (PersistOp op : ops) s.disk.apply(op);
+        for (PersistOp op : ops) input(s, "persist " + op, () -> s.disk.apply(op));
         if (ops.isEmpty()) {
             // nothing new to write, but the messages still wait for whatever is not yet durable
             if (s.lastSync == null) release(s, held); else s.lastSync.held.addAll(held);
@@ -429,6 +461,7 @@ public final class Simulator {
     }
 
     private void send(NodeId from, long number, Envelope e, NodeId replyLostTo) {
+        slots.get(from).sent++;
         NodeId to = e.to();
         String head = "#" + number + " " + from + "->" + to;
         if (to.equals(replyLostTo)) {

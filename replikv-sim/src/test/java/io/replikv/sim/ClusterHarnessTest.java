@@ -127,4 +127,18 @@ class ClusterHarnessTest {
         assertThatThrownBy(() -> c.node(NodeId.of("zz")))
                 .isInstanceOf(SimulationFailure.class).hasMessageContaining("no node zz");
     }
+
+    @Test
+    void checksAfterEachTickFailTheSeedAndCountersCountMessages() {
+        Cluster c = Cluster.builder().seed(81).servers(1, SINGLE).clients(1, ClientFactory.core(FAST)).build();
+        c.put(0, "k", "v", 100);
+        assertThat(c.messagesDelivered(c.server(0))).isEqualTo(1);
+        assertThat(c.messagesSent(c.server(0))).isEqualTo(1);
+        assertThat(c.messagesSent(c.client(0))).isEqualTo(1);
+        c.afterEachTick("clock below 20", () -> assertThat(c.now()).isLessThan(20));
+        assertThatThrownBy(() -> c.tick(30))
+                .isInstanceOf(SimulationFailure.class)
+                .hasMessageContaining("seed=81 tick=20")
+                .hasMessageContaining("check 'clock below 20' failed");
+    }
 }
