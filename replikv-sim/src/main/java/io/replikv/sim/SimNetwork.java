@@ -4,7 +4,6 @@ import io.replikv.core.NodeId;
 import io.replikv.core.util.Invariants;
 import io.replikv.core.util.Prng;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -81,7 +80,9 @@ public final class SimNetwork {
      */
     @SafeVarargs
     public final void partition(Set<NodeId>... groupSets) {
-        partition(Arrays.asList(groupSets));
+        List<Set<NodeId>> list = new ArrayList<>();
+        for (Set<NodeId> g : groupSets) list.add(g);
+        partition(list);
     }
 
     public void partition(List<? extends Set<NodeId>> groupSets) {
