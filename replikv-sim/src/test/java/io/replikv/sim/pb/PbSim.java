@@ -50,6 +50,10 @@ final class PbSim {
     }
 
     PbSim(long seed, int backups, int clients, Function<NodeId, PbClientConfig> clientConfig) {
+        this(seed, backups, clients, clientConfig, LinkSettings.RELIABLE);
+    }
+
+    PbSim(long seed, int backups, int clients, Function<NodeId, PbClientConfig> clientConfig, LinkSettings network) {
         this.backups = backups;
         this.serverFactory = (id, prng, storage) -> new PbServerCore(id, VS, PbConfig.DEFAULT);
         this.c = Cluster.builder()
@@ -57,7 +61,7 @@ final class PbSim {
                 .node(VS, (id, prng, storage) -> new ViewServiceCore(id, ViewServiceConfig.DEFAULT.withBackupsMax(backups)))
                 .clients(clients, (id, known, prng) -> new PbClientCore(id, known.getFirst(), prng, clientConfig.apply(id)))
                 .clientServers(List.of(VS))
-                .network(LinkSettings.RELIABLE)
+                .network(network)
                 .build();
     }
 
@@ -148,6 +152,11 @@ final class PbSim {
      * operation in flight, as the 2015 tests wait for their client threads.
      */
     void runConcurrently(List<Loop> loops, long ticks, long pauseTicks, LongConsumer everyTick) {
+        runConcurrently(loops, ticks, pauseTicks, everyTick, () -> { });
+    }
+
+    /** As above, calling {@code beforeFinish} (heal the faults, say) before waiting for the last operations. */
+    void runConcurrently(List<Loop> loops, long ticks, long pauseTicks, LongConsumer everyTick, Runnable beforeFinish) {
         int n = loops.size();
         Cluster.Invocation[] inFlight = new Cluster.Invocation[n];
         Command[] commands = new Command[n];
@@ -167,6 +176,7 @@ final class PbSim {
             everyTick.accept(t);
             collect(loops, inFlight, commands, readyAt, t + 1 + pauseTicks);
         }
+        beforeFinish.run();
         for (int i = 0; i < n; i++) {
             if (inFlight[i] == null) continue;
             int client = i;
@@ -207,6 +217,16 @@ final class PbSim {
                 lastOffset = first;
             }
         }
+    }
+
+    /** The view is acknowledged, its members alive, and every backup holds the primary's state. */
+    boolean stable() {
+        View v = view();
+        if (!vs().acknowledged() || v.primary() == null) return false;
+        for (NodeId m : v.members()) {
+            if (!c.alive(m) || !server(m).synced()) return false;
+        }
+        return server(v.primary()).serving();
     }
 
     /** Every member of the current view that is alive and synced holds the same state. */
