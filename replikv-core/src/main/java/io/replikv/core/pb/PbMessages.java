@@ -1,5 +1,6 @@
 package io.replikv.core.pb;
 
+import io.replikv.core.codec.CodecRegistry;
 import java.util.List;
 
 /** The wire types of the primary/backup protocol, for registration with the codec. */
@@ -23,5 +24,12 @@ public final class PbMessages {
                 PbMessage.StateChunk.class,    // 204
                 PbMessage.ChunkAccepted.class, // 205
                 PbMessage.Relay.class);        // 206
+    }
+
+    /** Registers {@link #types()} under FIRST_TAG + index: one call from {@code codec.Codecs.standardRegistry()}. */
+    public static CodecRegistry.Builder register(CodecRegistry.Builder builder) {
+        List<Class<? extends Record>> types = types();
+        for (int i = 0; i < types.size(); i++) builder.register(FIRST_TAG + i, types.get(i));
+        return builder;
     }
 }

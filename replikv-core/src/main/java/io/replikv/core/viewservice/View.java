@@ -3,7 +3,6 @@ package io.replikv.core.viewservice;
 import io.replikv.core.NodeId;
 import io.replikv.core.util.Invariants;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -25,7 +24,7 @@ public record View(long number, NodeId primary, List<NodeId> backups) {
         Invariants.check((number == 0) == (primary == null), "view %d with primary %s", number, primary);
         Invariants.check(number > 0 || backups.isEmpty(), "view 0 with backups %s", backups);
         Invariants.check(primary == null || !backups.contains(primary), "view %d: primary %s is also a backup", number, primary);
-        Invariants.check(new HashSet<>(backups).size() == backups.size(), "view %d: duplicate backups %s", number, backups);
+        Invariants.check(backups.stream().distinct().count() == backups.size(), "view %d: duplicate backups %s", number, backups);
     }
 
     /** The first view: the first server that pings becomes primary, without backups. */

@@ -1,5 +1,6 @@
 package io.replikv.core.viewservice;
 
+import io.replikv.core.codec.CodecRegistry;
 import java.util.List;
 
 /** The wire types of the view service, for registration with the codec. */
@@ -20,5 +21,12 @@ public final class ViewServiceMessages {
                 ViewServiceMessage.GetView.class,    // 102
                 ViewServiceMessage.ViewReply.class,  // 103
                 View.class);                         // 104
+    }
+
+    /** Registers {@link #types()} under FIRST_TAG + index: one call from {@code codec.Codecs.standardRegistry()}. */
+    public static CodecRegistry.Builder register(CodecRegistry.Builder builder) {
+        List<Class<? extends Record>> types = types();
+        for (int i = 0; i < types.size(); i++) builder.register(FIRST_TAG + i, types.get(i));
+        return builder;
     }
 }
