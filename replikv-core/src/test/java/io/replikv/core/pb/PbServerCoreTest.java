@@ -174,4 +174,43 @@ class PbServerCoreTest {
         assertThat(pump.tickUntil(s3::synced, 100)).isTrue();
         assertThat(s3.stateMachine().digest()).isEqualTo(s1.stateMachine().digest());
     }
+
+    @Test
+    void aNewBackupThatDiesBeforeTheTransferIsReplacedAfterTheBoundedAckWait() {
+        PbServerCore s1 = h.server(S1);
+        pump.tickUntil(() -> h.viewIs(S1), SETTLE_TICKS);
+        PbClientCore c = h.client(C1);
+        h.call(c, put("a", "1"), 100);
+        pump.cut(m -> m.message() instanceof PbMessage.StateChunk); // the transfer never arrives
+        h.server(S2);
+        assertThat(pump.tickUntil(() -> vs.view().isBackup(S2), SETTLE_TICKS)).isTrue();
+        long viewWithS2 = vs.view().number();
+        pump.tick(PbConfig.ACK_WAIT_TICKS_MAX_DEFAULT / 2);
+        assertThat(vs.acknowledged()).as("held back while the transfer is unfinished").isFalse();
+        pump.crash(S2);
+        assertThat(pump.tickUntil(() -> vs.view().number() > viewWithS2 && h.viewIs(S1) && s1.serving(), SETTLE_TICKS))
+                .as("view %s", vs.view()).isTrue();
+        assertThat(value(h.call(c, get("a"), 100))).isEqualTo("1");
+    }
+
+    @Test
+    void aBackupPromotedWithoutTheStateNeverServes() {
+        PbServerCore s1 = h.server(S1);
+        pump.tickUntil(() -> h.viewIs(S1), SETTLE_TICKS);
+        PbClientCore c = h.client(C1);
+        h.call(c, put("a", "1"), 100);
+        pump.cut(m -> m.message() instanceof PbMessage.StateChunk);
+        PbServerCore s2 = h.server(S2);
+        assertThat(pump.tickUntil(() -> h.viewIs(S1, S2), 2 * PbConfig.ACK_WAIT_TICKS_MAX_DEFAULT)).isTrue();
+        assertThat(s2.synced()).isFalse();
+        pump.crash(S1); // the acknowledged view lets the service promote s2, which has nothing
+        assertThat(pump.tickUntil(() -> S2.equals(vs.view().primary()), SETTLE_TICKS)).isTrue();
+        long op = h.nextOperation++;
+        c.invoke(op, get("a"));
+        pump.tick(500);
+        assertThat(pump.completions()).as("answered from an empty state").doesNotContainKey(op);
+        assertThat(s2.serving()).isFalse();
+        assertThat(vs.acknowledged()).as("the unsynced primary never acknowledges").isFalse();
+        assertThat(s1.stateMachine().size()).isEqualTo(1);
+    }
 }
