@@ -19,6 +19,7 @@ import io.replikv.core.viewservice.View;
 import io.replikv.core.viewservice.ViewServiceMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -429,7 +430,7 @@ public final class PbServerCore implements Node {
         byte[] all = snapshot.unsafeArray();
         for (int at = 0; at < all.length; at += config.transferChunkBytesMax()) {
             int end = Math.min(all.length, at + config.transferChunkBytesMax());
-            chunks.add(Bytes.wrap(java.util.Arrays.copyOfRange(all, at, end)));
+            chunks.add(Bytes.wrap(Arrays.copyOfRange(all, at, end)));
         }
         Invariants.check(!chunks.isEmpty(), "empty snapshot");
         Transfer transfer = new Transfer(++operationSeq, List.copyOf(chunks), index, 0);
@@ -538,9 +539,16 @@ public final class PbServerCore implements Node {
     }
 
     private void install(long transferredIndex) {
-        Bytes whole = Bytes.EMPTY;
-        for (Bytes part : incoming.chunks()) whole = whole.concat(part);
-        stateMachine = KvStateMachine.restore(whole);
+        long total = 0;
+        for (Bytes part : incoming.chunks()) total += part.length();
+        Invariants.check(total <= Integer.MAX_VALUE, "%s: transferred state of %d bytes", id, total);
+        byte[] whole = new byte[(int) total];
+        int at = 0;
+        for (Bytes part : incoming.chunks()) {
+            System.arraycopy(part.unsafeArray(), 0, whole, at, part.length());
+            at += part.length();
+        }
+        stateMachine = KvStateMachine.restore(Bytes.wrap(whole));
         index = transferredIndex;
         lastForwarded = null;
         synced = true;
