@@ -53,15 +53,28 @@ class ViewServiceTest {
     @Test
     void theOriginalNineSteps() {
         assertThat(get(CK1).primary()).as("there was a primary too soon").isNull();
+        step1FirstPrimary();
+        step2FirstBackup();
+        step3BackupTakesOverIfPrimaryFails();
+        step4RestartedServerBecomesBackup();
+        step5IdleThirdServerBecomesBackupIfPrimaryFails();
+        step6RestartedPrimaryTreatedAsDead();
+        step7DeadBackupIsRemovedFromView();
+        step8TheServiceWaitsForThePrimary();
+        step9AnUninitialisedServerCannotBecomePrimary();
+    }
 
-        // 1. first primary
+    /** 1. first primary */
+    private void step1FirstPrimary() {
         for (int i = 0; i < config.deadPings() * 2; i++) {
             if (CK1.equals(ping(CK1, 0).primary())) break;
             sleepPingInterval();
         }
         check(CK1, CK1, null, 1);
+    }
 
-        // 2. first backup
+    /** 2. first backup */
+    private void step2FirstBackup() {
         View vx = get(CK1);
         for (int i = 0; i < config.deadPings() * 2; i++) {
             ping(CK1, 1);
@@ -70,10 +83,12 @@ class ViewServiceTest {
         }
         check(CK1, CK1, CK2, vx.number() + 1);
         assertThat(vx.number() + 1).isEqualTo(2);
+    }
 
-        // 3. backup takes over if primary fails
+    /** 3. backup takes over if primary fails */
+    private void step3BackupTakesOverIfPrimaryFails() {
         ping(CK1, 2);
-        vx = ping(CK2, 2);
+        View vx = ping(CK2, 2);
         for (int i = 0; i < config.deadPings() * 2; i++) {
             View v = ping(CK2, vx.number());
             if (CK2.equals(v.primary()) && v.backups().isEmpty()) break;
@@ -81,9 +96,11 @@ class ViewServiceTest {
         }
         check(CK2, CK2, null, vx.number() + 1);
         assertThat(vx.number() + 1).isEqualTo(3);
+    }
 
-        // 4. restarted server becomes backup
-        vx = get(CK2);
+    /** 4. restarted server becomes backup */
+    private void step4RestartedServerBecomesBackup() {
+        View vx = get(CK2);
         ping(CK2, vx.number());
         for (int i = 0; i < config.deadPings() * 2; i++) {
             ping(CK1, 0);
@@ -93,9 +110,11 @@ class ViewServiceTest {
         }
         check(CK2, CK2, CK1, vx.number() + 1);
         assertThat(vx.number() + 1).isEqualTo(4);
+    }
 
-        // 5. idle third server becomes backup if primary fails
-        vx = get(CK2);
+    /** 5. idle third server becomes backup if primary fails */
+    private void step5IdleThirdServerBecomesBackupIfPrimaryFails() {
+        View vx = get(CK2);
         ping(CK2, vx.number());
         for (int i = 0; i < config.deadPings() * 2; i++) {
             ping(CK3, 0);
@@ -106,9 +125,11 @@ class ViewServiceTest {
         }
         check(CK1, CK1, CK3, vx.number() + 1);
         assertThat(vx.number() + 1).as("one change, no view without a backup in between").isEqualTo(5);
+    }
 
-        // 6. restarted primary treated as dead
-        vx = get(CK1);
+    /** 6. restarted primary treated as dead */
+    private void step6RestartedPrimaryTreatedAsDead() {
+        View vx = get(CK1);
         ping(CK1, vx.number());
         for (int i = 0; i < config.deadPings() * 2; i++) {
             ping(CK1, 0);
@@ -117,16 +138,20 @@ class ViewServiceTest {
             sleepPingInterval();
         }
         assertThat(get(CK1).primary()).isEqualTo(CK3);
+    }
 
-        // 7. dead backup is removed from view
+    /** 7. dead backup is removed from view */
+    private void step7DeadBackupIsRemovedFromView() {
         for (int i = 0; i < config.deadPings() * 3; i++) {
             ping(CK3, get(CK3).number());
             sleepPingInterval();
         }
         check(CK3, CK3, null, 0);
+    }
 
-        // 8. the service waits for the primary to acknowledge a view
-        vx = get(CK1);
+    /** 8. the service waits for the primary to acknowledge a view */
+    private void step8TheServiceWaitsForThePrimary() {
+        View vx = get(CK1);
         for (int i = 0; i < config.deadPings() * 3; i++) {
             ping(CK1, 0);
             ping(CK3, vx.number());
@@ -140,8 +165,10 @@ class ViewServiceTest {
             sleepPingInterval();
         }
         check(CK2, CK3, CK1, vy.number());
+    }
 
-        // 9. an uninitialised server cannot become primary
+    /** 9. an uninitialised server cannot become primary */
+    private void step9AnUninitialisedServerCannotBecomePrimary() {
         for (int i = 0; i < config.deadPings() * 2; i++) {
             View v = get(CK1);
             ping(CK1, v.number());
@@ -155,7 +182,6 @@ class ViewServiceTest {
         }
         assertThat(get(CK2).primary()).as("uninitialised server became primary").isNotEqualTo(CK2);
     }
-
     @Test
     void countsEveryPingAndViewRequest() {
         ping(CK1, 0);

@@ -67,15 +67,28 @@ class ViewServiceSimTest {
     @Test
     void viewServiceTest() {
         assertThat(get(CK1).primary()).as("there was a primary too soon").isNull();
+        step1FirstPrimary();
+        step2FirstBackup();
+        step3BackupTakesOverIfPrimaryFails();
+        step4RestartedServerBecomesBackup();
+        step5IdleThirdServerBecomesBackupIfPrimaryFails();
+        step6RestartedPrimaryTreatedAsDead();
+        step7DeadBackupIsRemovedFromView();
+        step8ViewServiceWaitsForThePrimaryToAcknowledge();
+        step9UninitialisedServerCannotBecomePrimary();
+    }
 
-        // "First primary"
+    /** First primary */
+    private void step1FirstPrimary() {
         for (int i = 0; i < DEAD_PINGS * 2; i++) {
             if (CK1.equals(ping(CK1, 0).primary())) break;
             sleep();
         }
         check(CK1, CK1, null, 1);
+    }
 
-        // "First backup"
+    /** First backup */
+    private void step2FirstBackup() {
         View vx = get(CK1);
         for (int i = 0; i < DEAD_PINGS * 2; i++) {
             ping(CK1, 1);
@@ -83,19 +96,23 @@ class ViewServiceSimTest {
             sleep();
         }
         check(CK1, CK1, CK2, vx.number() + 1);
+    }
 
-        // "Backup takes over if primary fails"
+    /** Backup takes over if primary fails */
+    private void step3BackupTakesOverIfPrimaryFails() {
         ping(CK1, 2);
-        vx = ping(CK2, 2);
+        View vx = ping(CK2, 2);
         for (int i = 0; i < DEAD_PINGS * 2; i++) {
             View v = ping(CK2, vx.number());
             if (CK2.equals(v.primary()) && v.backups().isEmpty()) break;
             sleep();
         }
         check(CK2, CK2, null, vx.number() + 1);
+    }
 
-        // "Restarted server becomes backup"
-        vx = get(CK2);
+    /** Restarted server becomes backup */
+    private void step4RestartedServerBecomesBackup() {
+        View vx = get(CK2);
         ping(CK2, vx.number());
         for (int i = 0; i < DEAD_PINGS * 2; i++) {
             ping(CK1, 0);
@@ -104,9 +121,11 @@ class ViewServiceSimTest {
             sleep();
         }
         check(CK2, CK2, CK1, vx.number() + 1);
+    }
 
-        // "Idle third server becomes backup if primary fails"
-        vx = get(CK2);
+    /** Idle third server becomes backup if primary fails */
+    private void step5IdleThirdServerBecomesBackupIfPrimaryFails() {
+        View vx = get(CK2);
         ping(CK2, vx.number());
         for (int i = 0; i < DEAD_PINGS * 2; i++) {
             ping(CK3, 0);
@@ -116,9 +135,11 @@ class ViewServiceSimTest {
             sleep();
         }
         check(CK1, CK1, CK3, vx.number() + 1);
+    }
 
-        // "Restarted primary treated as dead"
-        vx = get(CK1);
+    /** Restarted primary treated as dead */
+    private void step6RestartedPrimaryTreatedAsDead() {
+        View vx = get(CK1);
         ping(CK1, vx.number());
         for (int i = 0; i < DEAD_PINGS * 2; i++) {
             ping(CK1, 0);
@@ -127,16 +148,20 @@ class ViewServiceSimTest {
             sleep();
         }
         assertThat(get(CK1).primary()).isEqualTo(CK3);
+    }
 
-        // "Dead backup is removed from view"
+    /** Dead backup is removed from view */
+    private void step7DeadBackupIsRemovedFromView() {
         for (int i = 0; i < DEAD_PINGS * 3; i++) {
             ping(CK3, get(CK3).number());
             sleep();
         }
         check(CK3, CK3, null, 0);
+    }
 
-        // "Viewserver waits for primary to ack view"
-        vx = get(CK1);
+    /** Viewserver waits for primary to ack view */
+    private void step8ViewServiceWaitsForThePrimaryToAcknowledge() {
+        View vx = get(CK1);
         for (int i = 0; i < DEAD_PINGS * 3; i++) {
             ping(CK1, 0);
             ping(CK3, vx.number());
@@ -150,8 +175,10 @@ class ViewServiceSimTest {
             sleep();
         }
         check(CK2, CK3, CK1, vy.number());
+    }
 
-        // "Uninitialized server can't become primary"
+    /** Uninitialized server can't become primary */
+    private void step9UninitialisedServerCannotBecomePrimary() {
         for (int i = 0; i < DEAD_PINGS * 2; i++) {
             View v = get(CK1);
             ping(CK1, v.number());
