@@ -93,7 +93,8 @@ public final class RespMapping {
             case "TRYAGAIN" -> switch (reason) {
                 case "WRONG_SERVER" -> new Reply.Rejected(Reply.RejectCode.WRONG_SERVER, rest, leaderHint(rest));
                 case "SESSION_EXPIRED" -> new Reply.Rejected(Reply.RejectCode.SESSION_EXPIRED, rest, null);
-                // BUSY, and any reason word we do not know: TRYAGAIN promises "not applied, retry"
+                case "BUSY" -> new Reply.Rejected(Reply.RejectCode.BUSY, rest, null);
+                // a reason word we do not know: TRYAGAIN still promises "not applied, retry later"
                 default -> new Reply.Rejected(Reply.RejectCode.BUSY, afterCode(message), null);
             };
             case "UNKNOWN" -> new Reply.Uncertain(afterCode(message));
