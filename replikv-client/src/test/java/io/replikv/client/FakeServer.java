@@ -41,7 +41,7 @@ public final class FakeServer implements AutoCloseable {
 
     /** Non-null: answer data commands with TRYAGAIN WRONG_SERVER leader=<this>. */
     public volatile String followerOf;
-    /** Read commands but never answer them. */
+    /** Read data commands but never answer them (topology and PING are still answered). */
     public volatile boolean silent;
     /** Apply the next n data commands, then close the connection instead of replying. */
     public final AtomicInteger dropAfterApply = new AtomicInteger();
@@ -124,7 +124,6 @@ public final class FakeServer implements AutoCloseable {
         }
         if (parts.isEmpty()) return new RespValue.ErrorReply("ERR empty command");
         received.add(String.join(" ", parts.stream().map(Bytes::utf8).toList()));
-        if (silent) return null;
         String verb = parts.get(0).utf8().toUpperCase(java.util.Locale.ROOT);
         return switch (verb) {
             case "PING" -> new RespValue.SimpleString("PONG");
@@ -142,6 +141,7 @@ public final class FakeServer implements AutoCloseable {
     }
 
     private RespValue data(Request request, Socket socket) throws IOException {
+        if (silent) return null;
         String leader = followerOf;
         if (leader != null) return new RespValue.ErrorReply("TRYAGAIN WRONG_SERVER not the leader leader=" + leader);
         if (request.tagged() && expireSessions.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
