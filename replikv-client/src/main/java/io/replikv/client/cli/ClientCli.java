@@ -12,6 +12,20 @@ import java.util.List;
 public final class ClientCli {
     private ClientCli() {}
 
+    /**
+     * The client verbs on their own, for running them without the server module (the real entry
+     * point is the server's Main, which adds the same verbs): {@code java -cp ... io.replikv.client.cli.ClientCli bench ...}.
+     */
+    public static void main(String[] args) {
+        picocli.CommandLine cli = new picocli.CommandLine(new Root());
+        for (Object verb : subcommands()) cli.addSubcommand(verb);
+        System.exit(cli.execute(args));
+    }
+
+    @picocli.CommandLine.Command(name = "replikv", mixinStandardHelpOptions = true,
+            description = "replikv client verbs (standalone).")
+    static final class Root {}
+
     /** Fresh picocli command objects, one per verb. */
     public static List<Object> subcommands() {
         return List.of(new DataVerbs.Get(), new DataVerbs.Put(), new DataVerbs.Append(), new DataVerbs.PutHash(),
