@@ -38,6 +38,7 @@ final class AddressBook {
         this.seeds = List.copyOf(seeds);
         this.timeout = timeout;
         this.onMembersChanged = onMembersChanged;
+        this.lastRefreshNanos = System.nanoTime() - REFRESH_INTERVAL_MILLIS_MIN * 1_000_000; // the first refresh may run at once
     }
 
     Topology topology() {

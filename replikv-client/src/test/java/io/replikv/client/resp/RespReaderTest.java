@@ -95,7 +95,7 @@ class RespReaderTest {
     private static InputStream trickle(byte[] wire) {
         return new ByteArrayInputStream(wire) {
             @Override
-            public synchronized int read(byte[] b, int off, int len) {
+            public int read(byte[] b, int off, int len) {
                 return super.read(b, off, Math.min(len, 1));
             }
         };
