@@ -50,7 +50,13 @@ public final class KvClient implements AutoCloseable {
      */
     public static KvClient connect(ClientOptions options) throws NotAppliedException {
         KvClient client = new KvClient(options);
-        Topology topology = client.book.discover();
+        Topology topology;
+        try {
+            topology = client.book.discover();
+        } catch (NotAppliedException e) {
+            client.callbacks.close();
+            throw e;
+        }
         SplittableRandom seeds = options.randomSeed() == null
                 ? new SplittableRandom(new SecureRandom().nextLong()) : new SplittableRandom(options.randomSeed());
         ClientConfig config = new ClientConfig(options.ticks(options.attemptTimeout()), options.ticks(options.retryBackoffMax()),

@@ -103,7 +103,8 @@ class KvClientTest {
         cluster.leader = "n3";
         cluster.members("n1@" + dead, "n2", "n3");
         n2.followerOf = "n3";
-        // n3 is not a seed: only the topology names it
+        // n3 is not a seed: only the topology names it. With random seed 42 the four sessions start
+        // at n2, n2, n1 (dead: refused connections) and n3, so both failover paths are taken.
         client = KvClient.connect(options(dead, n2.address()).withSessions(4));
 
         List<CompletableFuture<Void>> writes = new ArrayList<>();
