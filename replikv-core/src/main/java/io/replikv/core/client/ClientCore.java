@@ -27,7 +27,7 @@ import java.util.TreeMap;
  */
 public final class ClientCore implements ClientNode {
     private final NodeId id;
-    private final List<NodeId> servers;
+    private List<NodeId> servers;
     private final Prng prng;
     private final ClientConfig config;
     private final Outbox outbox = new Outbox();
@@ -77,6 +77,22 @@ public final class ClientCore implements ClientNode {
         return clientId;
     }
 
+    /**
+     * Replaces the servers this client tries (its shell learned a new membership). An operation in
+     * flight goes on; the current target stays the target when it is still a server, else the
+     * first one is.
+     */
+    public void updateServers(List<NodeId> newServers) {
+        Invariants.check(!newServers.isEmpty(), "client %s given no servers", id);
+        NodeId current = servers.get(target);
+        servers = List.copyOf(newServers);
+        target = Math.max(0, servers.indexOf(current));
+    }
+
+    public List<NodeId> servers() {
+        return servers;
+    }
+
     /** Starts an operation; its {@link io.replikv.core.Completion} arrives in a later drain. */
     @Override
     public void invoke(long operationId, Command command) {
@@ -115,7 +131,8 @@ public final class ClientCore implements ClientNode {
                     : new Outcome.Ok(applied.result()));
             case Reply.Rejected rejected -> onRejected(from, rejected);
             case Reply.Uncertain uncertain -> {
-                mayHaveApplied = true;
+                // a read changes nothing, so an uncertain read is just a failed attempt
+                if (!request.command().readOnly()) mayHaveApplied = true;
                 retryLater();
             }
         }
