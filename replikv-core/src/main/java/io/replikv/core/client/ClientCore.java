@@ -109,6 +109,7 @@ public final class ClientCore implements ClientNode {
         mayHaveApplied = false;
         request = command.readOnly() ? Request.untagged(command) : new Request(clientId, ++lastSeq, command);
         backoff.stop();
+        redirectsFollowed = 0;
         sendAttempt();
     }
 
@@ -143,8 +144,16 @@ public final class ClientCore implements ClientNode {
             case BAD_REQUEST -> finishRejected(rejected);
             case WRONG_SERVER -> {
                 int hinted = rejected.leaderHint() == null ? -1 : servers.indexOf(rejected.leaderHint());
-                target = hinted >= 0 && !rejected.leaderHint().equals(from) ? hinted : (target + 1) % servers.size();
-                retryLater();
+                boolean followHint = hinted >= 0 && !rejected.leaderHint().equals(from);
+                target = followHint ? hinted : (target + 1) % servers.size();
+                // a fresh hint is followed at once; only repeated redirects back off, so two
+                // servers that name each other cannot make the client spin
+                if (followHint && redirectsFollowed++ < REDIRECTS_IMMEDIATE_MAX) {
+                    attempt.stop();
+                    sendAttempt();
+                } else {
+                    retryLater();
+                }
             }
             case BUSY -> retryLater();
             case SESSION_EXPIRED -> {
@@ -164,6 +173,11 @@ public final class ClientCore implements ClientNode {
         finish(mayHaveApplied ? new Outcome.Unknown(rejected.detail())
                 : new Outcome.NotApplied(rejected.code().name(), rejected.detail()));
     }
+
+    /** Leader hints followed without backoff per operation; beyond this, redirects back off. */
+    static final int REDIRECTS_IMMEDIATE_MAX = 2;
+
+    private int redirectsFollowed;
 
     private void retryLater() {
         attempt.stop();
