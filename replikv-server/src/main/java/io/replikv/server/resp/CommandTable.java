@@ -46,7 +46,7 @@ public final class CommandTable {
         add("select", 2, "fast", 0, 0, 0, "connection", "Selects database 0 (the only one).", "index:integer");
         add("quit", -1, "fast", 0, 0, 0, "connection", "Closes the connection.");
         add("client", -2, "", 0, 0, 0, "connection", "CLIENT SETNAME, GETNAME, ID, SETINFO.", "subcommand:string");
-        add("config", -2, "", 0, 0, 0, "server", "CONFIG GET answers an empty list (nothing is configurable at runtime).",
+        add("config", -2, "", 0, 0, 0, "server", "CONFIG GET save, appendonly, databases (read-only answers for tools).",
                 "subcommand:string");
         add("replikv.topology", 1, "fast", 0, 0, 0, "server",
                 "The mode, epoch, leader, this server and every member with its client address and role.");

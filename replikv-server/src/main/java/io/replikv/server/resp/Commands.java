@@ -206,8 +206,24 @@ public final class Commands {
     }
 
     private static RespValue config(List<byte[]> args) {
-        // redis-benchmark asks CONFIG GET save/appendonly: nothing here is configurable at runtime.
-        if (CommandTable.lower(args.get(1)).equals("get")) return new RespValue.MapValue(List.of());
+        // redis-benchmark asks CONFIG GET save / appendonly; nothing is configurable at runtime.
+        if (CommandTable.lower(args.get(1)).equals("get")) {
+            List<RespValue> found = new ArrayList<>();
+            for (int i = 2; i < args.size(); i++) {
+                String parameter = CommandTable.lower(args.get(i));
+                String value = switch (parameter) {
+                    case "save" -> "";
+                    case "appendonly" -> "no";
+                    case "databases" -> "1";
+                    default -> null;
+                };
+                if (value != null) {
+                    found.add(RespValue.bulk(parameter));
+                    found.add(RespValue.bulk(value));
+                }
+            }
+            return new RespValue.MapValue(found);
+        }
         return new RespValue.Error("ERR CONFIG " + shown(args.get(1)) + " is not supported (only CONFIG GET)");
     }
 

@@ -12,7 +12,6 @@ import io.replikv.core.msg.Reply;
 import io.replikv.server.metrics.ServerMetrics;
 import io.replikv.server.runtime.ClientSink;
 import io.replikv.server.runtime.NodeGateway;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -328,7 +327,4 @@ final class RespConnection extends ChannelInboundHandlerAdapter implements Clien
         return "RespConnection[" + (session == null ? "-" : session.connection()) + "]";
     }
 
-    static String ascii(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1);
-    }
 }

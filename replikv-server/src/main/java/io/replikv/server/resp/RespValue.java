@@ -30,6 +30,22 @@ public sealed interface RespValue {
         public String utf8() {
             return new String(data, StandardCharsets.UTF_8);
         }
+
+        /** By content, like the bytes on the wire (a record over an array would compare identity). */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bulk b && java.util.Arrays.equals(data, b.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "Bulk[" + new String(data, StandardCharsets.ISO_8859_1) + "]";
+        }
     }
 
     /** The null bulk string of RESP2 ({@code $-1}) or RESP3's null ({@code _}). */
