@@ -121,6 +121,12 @@ public final class NettyPeerTransport implements PeerTransport {
             metrics.peerDropped(to, "stopped");
             return;
         }
+        if (addressOf(to) == null) {
+            // nobody told us where it listens (configuration or its hello): nowhere to send it
+            log.debug("event=peer_address_unknown peer={}", to);
+            metrics.peerDropped(to, "no_address");
+            return;
+        }
         links.computeIfAbsent(to, p -> new PeerLink(this, p, workers.next(), metrics)).enqueue(message);
     }
 
