@@ -213,7 +213,7 @@ final class ClusterCommand implements Callable<Integer> {
     private void stopChildren() {
         List<Child> all = snapshot();
         for (Child c : all) {
-            if (c.process().isAlive()) c.process().destroy();
+            if (c.process().isAlive()) c.process().toHandle().destroy(); // SIGTERM; keeps its stdin pipe open
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHILD_STOP_TIMEOUT_MS);
         for (Child c : all) {
