@@ -1,8 +1,6 @@
 package io.replikv.server.metrics;
 
 import io.replikv.core.NodeId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -181,10 +179,5 @@ public final class ServerMetrics {
         out.append(name);
         if (!labels.isEmpty()) out.append('{').append(labels).append('}');
         out.append(' ').append(value).append('\n');
-    }
-
-    /** The commands that have latency data, for tests. */
-    List<String> commandsWithLatency() {
-        return new ArrayList<>(new TreeMap<>(latencies).keySet());
     }
 }
