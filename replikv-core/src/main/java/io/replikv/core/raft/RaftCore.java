@@ -8,6 +8,7 @@ import io.replikv.core.raft.RaftMessage.Heartbeat;
 import io.replikv.core.raft.RaftMessage.HeartbeatReply;
 import io.replikv.core.raft.RaftMessage.InstallSnapshot;
 import io.replikv.core.raft.RaftMessage.InstallSnapshotReply;
+import io.replikv.core.raft.RaftMessage.LogPersisted;
 import io.replikv.core.raft.RaftMessage.RequestVote;
 import io.replikv.core.raft.RaftMessage.RequestVoteReply;
 import io.replikv.core.raft.RaftMessage.TimeoutNow;
@@ -40,9 +41,10 @@ import java.util.TreeSet;
  * follower flow control (etcd's probe/replicate/snapshot progress). Membership is fixed.
  *
  * <p>Persist before send: votes, append acks and every other reply leave through
- * {@link Outbox#sendAfterPersist}; the leader's own appends go out at once (its log is written in
- * parallel, as the thesis §10.2.1 allows) because a leader only counts itself once its shell has
- * made the entries durable, which happens before the next input is processed.
+ * {@link Outbox#sendAfterPersist}. The leader's appends go out at once (its log is written in
+ * parallel, thesis §10.2.1), but it counts itself towards a commit only once its log is durable:
+ * it learns that from a {@link RaftMessage.LogPersisted} it sends itself after persistence, since
+ * a shell may deliver further inputs while a sync is still pending.
  */
 public final class RaftCore {
     /** The roles a node moves through. PRE_CANDIDATE asks for pre-votes without touching its term. */
@@ -76,6 +78,8 @@ public final class RaftCore {
 
     // leader state
     private final TreeMap<NodeId, Progress> progress = new TreeMap<>();
+    /** How far this leader's own log is known to be durable (its own match index). */
+    private long durableIndex;
     private long heartbeatElapsedTicks;
     private long checkQuorumElapsedTicks;
     private NodeId transferTarget;
@@ -138,6 +142,10 @@ public final class RaftCore {
 
     /** A message from a peer. Messages from non-members (and from itself) are ignored. */
     public void onMessage(NodeId from, RaftMessage m) {
+        if (m instanceof LogPersisted p) {
+            if (from.equals(id)) onLogPersisted(p);
+            return;
+        }
         if (from.equals(id) || !memberSet.contains(from)) return;
         if (m.term() > term) {
             if (!onHigherTerm(from, m)) return;
@@ -155,6 +163,7 @@ public final class RaftCore {
             case InstallSnapshot s -> onInstallSnapshot(from, s);
             case InstallSnapshotReply r -> onInstallSnapshotReply(from, r);
             case TimeoutNow t -> onTimeoutNow(from, t);
+            case LogPersisted p -> throw Invariants.unreachable("handled above");
         }
     }
 
@@ -222,6 +231,7 @@ public final class RaftCore {
             restartStalledStreams();
             if (readsWaitingForRound()) roundSent++;
             broadcastHeartbeat();
+            if (durableIndex < log.lastIndex()) sendLogPersisted(); // the last one may have been lost
         }
     }
 
@@ -322,9 +332,10 @@ public final class RaftCore {
         checkQuorumElapsedTicks = 0;
         transferTarget = null;
         electionTimeout.stop();
+        durableIndex = 0; // entries received as a follower may still be waiting for a sync
         if (config.noopOnElection()) appendLocal(LogEntry.noop(term));
+        sendLogPersisted();
         for (NodeId peer : peers) sendAppend(peer);
-        maybeCommit();
     }
 
     private void onRequestVote(NodeId from, RequestVote rv) {
@@ -485,7 +496,6 @@ public final class RaftCore {
         appendLocal(LogEntry.command(term, payload));
         long index = log.lastIndex();
         for (NodeId peer : peers) sendAppend(peer);
-        maybeCommit();
         return new Proposal.Accepted(index, term);
     }
 
@@ -493,6 +503,19 @@ public final class RaftCore {
         long index = log.lastIndex() + 1;
         log.append(entry);
         outbox.persist(new PersistOp.AppendLog(index, List.of(entry.encode())));
+        sendLogPersisted();
+    }
+
+    private void sendLogPersisted() {
+        outbox.sendAfterPersist(id, new LogPersisted(term, log.lastIndex()));
+    }
+
+    private void onLogPersisted(LogPersisted p) {
+        if (role != Role.LEADER || p.term() != term || p.lastIndex() <= durableIndex) return;
+        Invariants.check(p.lastIndex() <= log.lastIndex(), "%s: durable through %d beyond last index %d",
+                id, p.lastIndex(), log.lastIndex());
+        durableIndex = p.lastIndex();
+        maybeCommit();
     }
 
     private void sendAppend(NodeId peer) {
@@ -570,7 +593,7 @@ public final class RaftCore {
     private void maybeCommit() {
         long[] matches = new long[members.size()];
         int i = 0;
-        matches[i++] = log.lastIndex();
+        matches[i++] = durableIndex;
         for (Progress pr : progress.values()) matches[i++] = pr.matchIndex;
         long candidate = Quorum.committedIndex(matches);
         if (candidate <= commitIndex || log.term(candidate) != term) return;
@@ -624,7 +647,6 @@ public final class RaftCore {
             if (log.lastTerm() != term) {
                 appendLocal(LogEntry.noop(term));
                 for (NodeId peer : peers) sendAppend(peer);
-                maybeCommit();
             }
             return;
         }

@@ -187,7 +187,7 @@ public final class RaftKvServer implements Node {
         return new Reply.Rejected(Reply.RejectCode.BUSY, detail, null);
     }
 
-    /** Replies go after persistence: a one-node group commits and applies in the same step it appends. */
+    /** Replies go after persistence: nothing is answered that this node could forget in a crash. */
     private void reply(NodeId to, long correlation, Reply reply) {
         outbox.sendAfterPersist(to, new ClientReply(correlation, reply));
     }

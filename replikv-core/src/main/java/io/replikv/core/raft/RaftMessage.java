@@ -61,4 +61,12 @@ public sealed interface RaftMessage extends Message {
 
     /** Leader transfer: "start an election now, without pre-vote" (thesis §3.10). */
     record TimeoutNow(long term) implements RaftMessage {}
+
+    /**
+     * A storage completion, as a message: a leader sends it to itself after persistence, and its
+     * arrival says that its own log is durable through {@code lastIndex}. Only then does the leader
+     * count itself towards a commit (the shell may keep delivering inputs while a sync is pending,
+     * as the simulator's slow disks do). Shells route messages addressed to the sender back to it.
+     */
+    record LogPersisted(long term, long lastIndex) implements RaftMessage {}
 }

@@ -18,6 +18,7 @@ public final class RaftMessages {
                 RaftMessage.InstallSnapshot.class,
                 RaftMessage.InstallSnapshotReply.class,
                 RaftMessage.TimeoutNow.class,
-                LogEntry.class);
+                LogEntry.class,
+                RaftMessage.LogPersisted.class);
     }
 }
