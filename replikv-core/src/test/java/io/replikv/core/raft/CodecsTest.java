@@ -43,6 +43,26 @@ class CodecsTest {
     }
 
     @Test
+    void everyRaftMessageCrossesTheWireCodecUnchanged() {
+        io.replikv.core.codec.Codec codec = io.replikv.core.codec.Codec.of(
+                RaftMessages.register(io.replikv.core.codec.Codecs.registerCommon(io.replikv.core.codec.CodecRegistry.builder()))
+                        .build());
+        List<RaftMessage> messages = List.of(
+                new RaftMessage.RequestVote(3, 10, 2, true, false),
+                new RaftMessage.RequestVoteReply(4, true, true),
+                new RaftMessage.AppendEntries(5, 9, 4, List.of(LogEntry.noop(5), LogEntry.command(5, Bytes.of("p"))), 8),
+                new RaftMessage.AppendEntriesReply(5, false, 0, 9, 7, 3),
+                new RaftMessage.Heartbeat(6, 12, 99),
+                new RaftMessage.HeartbeatReply(6, 99),
+                new RaftMessage.InstallSnapshot(7, 100, 6, Bytes.wrap(new byte[] {1, 2, 3})),
+                new RaftMessage.InstallSnapshotReply(7, 100),
+                new RaftMessage.TimeoutNow(8),
+                new RaftMessage.LogPersisted(8, 44));
+        for (RaftMessage m : messages) assertThat(codec.decode(codec.encode(m))).isEqualTo(m);
+        assertThat(codec.registry().tagOf(RaftMessage.RequestVote.class)).isEqualTo(400);
+    }
+
+    @Test
     void everyRegisteredTypeIsARecord() {
         assertThat(RaftMessages.types()).doesNotHaveDuplicates().allMatch(Class::isRecord);
         assertThat(RaftMessages.types()).containsAll(
