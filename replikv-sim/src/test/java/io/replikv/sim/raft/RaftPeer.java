@@ -44,11 +44,18 @@ final class RaftPeer implements Node {
     private final boolean snapshotMode;
     private final TreeMap<Long, String> log = new TreeMap<>();
     private long lastApplied;
+    private final Prng reorderPrng;
+    private final java.util.List<Held> held = new java.util.ArrayList<>();
+    private long ticks;
+
+    /** A reply held back by long reordering until tick {@code dueTick}. */
+    private record Held(long dueTick, Envelope envelope) {}
 
     RaftPeer(NodeId id, List<NodeId> members, Storage storage, Prng prng, RaftConfig config, RaftTester tester,
              boolean snapshotMode) {
         this.tester = tester;
         this.snapshotMode = snapshotMode;
+        this.reorderPrng = Prng.derive(prng.nextLong(), "long-reordering");
         this.core = new RaftCore(id, members, storage, prng, config, outbox);
         pump();
     }
@@ -73,6 +80,7 @@ final class RaftPeer implements Node {
 
     @Override
     public void onTick() {
+        ticks++;
         core.onTick();
         pump();
     }
@@ -124,16 +132,47 @@ final class RaftPeer implements Node {
         Effects effects = outbox.drain();
         for (Envelope e : effects.send()) count(e);
         for (Envelope e : effects.sendAfterPersist()) count(e);
-        return effects;
+        if (!tester.longReordering() && held.isEmpty()) return effects;
+        return reorder(effects);
+    }
+
+    /**
+     * labrpc's long reordering, which delays replies only: with probability 600/900 a reply is held
+     * back 200 ms + rand(1 + rand(2000)) ms. Held replies leave in a later drain, still after
+     * persistence (the shell releases persist-after messages only once everything before is durable).
+     */
+    private Effects reorder(Effects effects) {
+        java.util.List<Envelope> after = new java.util.ArrayList<>();
+        for (Envelope e : effects.sendAfterPersist()) {
+            boolean reply = !e.to().equals(id()) && !isRequest(e.message());
+            if (tester.longReordering() && reply && reorderPrng.nextInt(900) < 600) {
+                long ms = 200 + reorderPrng.nextInt(1 + reorderPrng.nextInt(2000));
+                held.add(new Held(ticks + ms / RaftTester.TICK_MS, e));
+            } else {
+                after.add(e);
+            }
+        }
+        java.util.Iterator<Held> it = held.iterator();
+        while (it.hasNext()) {
+            Held h = it.next();
+            if (h.dueTick() <= ticks) {
+                after.add(h.envelope());
+                it.remove();
+            }
+        }
+        return new Effects(effects.send(), effects.persist(), after, effects.completions());
+    }
+
+    private static boolean isRequest(Message m) {
+        return m instanceof RaftMessage.RequestVote || m instanceof RaftMessage.AppendEntries
+                || m instanceof RaftMessage.Heartbeat || m instanceof RaftMessage.InstallSnapshot
+                || m instanceof RaftMessage.TimeoutNow;
     }
 
     /** A request is an RPC (6.824 counts calls, not replies); self-addressed storage completions are not. */
     private void count(Envelope e) {
         if (e.to().equals(id())) return;
-        boolean request = e.message() instanceof RaftMessage.RequestVote || e.message() instanceof RaftMessage.AppendEntries
-                || e.message() instanceof RaftMessage.Heartbeat || e.message() instanceof RaftMessage.InstallSnapshot
-                || e.message() instanceof RaftMessage.TimeoutNow;
-        if (request) tester.onRpc(CODEC.encode(e.message()).length);
+        if (isRequest(e.message())) tester.onRpc(CODEC.encode(e.message()).length);
     }
 
     @Override

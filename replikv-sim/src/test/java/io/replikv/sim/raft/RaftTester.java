@@ -42,6 +42,7 @@ final class RaftTester {
     private long maxIndex;
     private long rpcs;
     private long bytes;
+    private boolean longReordering;
 
     RaftTester(long seed, int n, boolean unreliable, boolean snapshot) {
         this.n = n;
@@ -236,6 +237,15 @@ final class RaftTester {
         Committed c = nCommitted(index);
         if (c.count() < count) throw fail("only " + c.count() + " decided for index " + index + "; wanted " + count);
         return c.command();
+    }
+
+    /** labrpc's long reordering: from now on servers hold back most replies for 0.2–2.2 s (see {@link RaftPeer}). */
+    void setLongReordering(boolean on) {
+        longReordering = on;
+    }
+
+    boolean longReordering() {
+        return longReordering;
     }
 
     long rpcTotal() {
