@@ -4,7 +4,7 @@ import io.replikv.core.util.InvariantViolation;
 import io.replikv.core.util.MalformedInputException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -23,10 +23,10 @@ public final class CodecRegistry {
 
     private CodecRegistry(List<Registration> registrations) {
         TreeMap<Integer, Class<?>> tags = new TreeMap<>();
-        Map<Class<?>, Integer> classes = new HashMap<>();
+        Map<Class<?>, Integer> classes = new LinkedHashMap<>();
         for (Registration reg : registrations) check(reg, tags, classes);
         this.typesByTag = Collections.unmodifiableSortedMap(tags);
-        this.byClass = new HashMap<>();
+        this.byClass = new LinkedHashMap<>();
         this.byTag = new RecordCodec[tags.isEmpty() ? 1 : tags.lastKey() + 1];
         for (Class<?> type : tags.values()) byClass.put(type, null); // known before any field refers to it
         FieldCodecs fieldCodecs = new FieldCodecs(this);
