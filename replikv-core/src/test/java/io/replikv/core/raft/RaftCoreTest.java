@@ -236,6 +236,30 @@ class RaftCoreTest {
                 new Envelope(n(1), new RaftMessage.AppendEntriesReply(1, true, 1, 0, 0, 0)));
     }
 
+    /**
+     * A leader counts itself towards a commit only once its own log is durable: a follower's ack
+     * alone is not a majority of three while the leader's sync is pending (its LogPersisted has
+     * not come back), because a crash could still lose the leader's copy.
+     */
+    @Test
+    void aLeaderCountsItsOwnEntryOnlyOnceItIsDurable() {
+        Outbox outbox = new Outbox();
+        RaftCore core = new RaftCore(n(1), nodes(1, 2, 3), new MemoryStorage(), new Prng(3),
+                CONFIG.withNoopOnElection(false), outbox);
+        while (core.role() != RaftCore.Role.PRE_CANDIDATE) core.onTick();
+        core.onMessage(n(2), new RaftMessage.RequestVoteReply(1, true, true));
+        core.onMessage(n(2), new RaftMessage.RequestVoteReply(1, true, false));
+        assertThat(core.isLeader()).isTrue();
+        outbox.drain();
+        Proposal.Accepted a = (Proposal.Accepted) core.propose(Bytes.of("x"));
+        assertThat(outbox.drain().sendAfterPersist()).contains(
+                new Envelope(n(1), new RaftMessage.LogPersisted(1, a.index())));
+        core.onMessage(n(2), new RaftMessage.AppendEntriesReply(1, true, a.index(), 0, 0, 0));
+        assertThat(core.commitIndex()).as("one follower's ack while the leader's write is not durable").isZero();
+        core.onMessage(n(1), new RaftMessage.LogPersisted(1, a.index()));
+        assertThat(core.commitIndex()).isEqualTo(a.index());
+    }
+
     @Test
     void snapshotsCompactTheLogAndReachALaggingFollowerByInstallSnapshot() {
         RaftCluster c = new RaftCluster(SEED, 3, CONFIG, 10);

@@ -35,7 +35,12 @@ final class KvGenericTest {
 
     static void run(long seed, int nclients, int nservers, boolean unreliable, boolean crash, boolean partitions,
                     int maxraftstate, boolean randomkeys) {
-        KvTester cfg = new KvTester(seed, nservers, nclients + 1, unreliable, maxraftstate);
+        run(new KvTester(seed, nservers, nclients + 1, unreliable, maxraftstate), nclients, crash, partitions, randomkeys);
+    }
+
+    static void run(KvTester cfg, int nclients, boolean crash, boolean partitions, boolean randomkeys) {
+        int nservers = cfg.n;
+        int maxraftstate = cfg.maxraftstate;
         Cluster c = cfg.cluster;
         int ck = nclients; // the checker clerk
         for (int i = 0; i < 3; i++) {

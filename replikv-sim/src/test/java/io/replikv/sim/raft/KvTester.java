@@ -10,10 +10,12 @@ import io.replikv.core.util.Prng;
 import io.replikv.sim.ClientFactory;
 import io.replikv.sim.Cluster;
 import io.replikv.sim.Commands;
+import io.replikv.sim.DiskSettings;
 import io.replikv.sim.LinkSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -36,6 +38,10 @@ final class KvTester {
     final int maxraftstate;
 
     KvTester(long seed, int nservers, int nclerks, boolean unreliable, int maxraftstate) {
+        this(seed, nservers, nclerks, unreliable, maxraftstate, DiskSettings.IMMEDIATE);
+    }
+
+    KvTester(long seed, int nservers, int nclerks, boolean unreliable, int maxraftstate, DiskSettings disk) {
         this.n = nservers;
         this.maxraftstate = maxraftstate;
         this.rand = Prng.derive(seed, "kv-tester");
@@ -45,7 +51,20 @@ final class KvTester {
                 .servers(nservers, (id, prng, storage) -> new RaftKvServer(id, ids, storage, prng, config))
                 .clients(nclerks, ClientFactory.core(CLERK))
                 .network(unreliable ? RaftTester.UNRELIABLE : RaftTester.RELIABLE)
+                .disk(disk)
                 .build();
+        TreeMap<Long, NodeId> leaderOfTerm = new TreeMap<>();
+        cluster.afterEachTick("at most one leader per term", () -> {
+            for (NodeId id : ids) {
+                if (!cluster.alive(id)) continue;
+                RaftKvServer s = cluster.node(id, RaftKvServer.class);
+                if (!s.core().isLeader()) continue;
+                NodeId other = leaderOfTerm.putIfAbsent(s.core().term(), id);
+                if (other != null && !other.equals(id)) {
+                    throw new AssertionError("two leaders in term " + s.core().term() + ": " + other + " and " + id);
+                }
+            }
+        });
     }
 
     NodeId server(int i) {

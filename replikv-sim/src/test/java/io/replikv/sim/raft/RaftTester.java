@@ -57,6 +57,18 @@ final class RaftTester {
                 })
                 .network(unreliable ? UNRELIABLE : RELIABLE)
                 .build();
+        TreeMap<Long, NodeId> leaderOfTerm = new TreeMap<>();
+        cluster.afterEachTick("at most one leader per term", () -> {
+            for (NodeId id : ids) {
+                if (!cluster.alive(id)) continue;
+                RaftCore core = cluster.node(id, RaftPeer.class).core;
+                if (!core.isLeader()) continue;
+                NodeId other = leaderOfTerm.putIfAbsent(core.term(), id);
+                if (other != null && !other.equals(id)) {
+                    throw new AssertionError("two leaders in term " + core.term() + ": " + other + " and " + id);
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- applier checks
