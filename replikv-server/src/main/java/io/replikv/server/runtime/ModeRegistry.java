@@ -13,7 +13,7 @@ public final class ModeRegistry {
 
     /** The modes built into this release. */
     public static ModeRegistry standard() {
-        return new ModeRegistry().register(new SingleModeFactory());
+        return new ModeRegistry().register(new SingleModeFactory()).register(new RaftModeFactory());
     }
 
     public ModeRegistry register(ModeFactory factory) {

@@ -52,9 +52,9 @@ class MainTest {
 
     @Test
     void modesNotBuiltYetExitTwoWithAClearMessage() {
-        Run server = run("server", "--mode", "raft");
+        Run server = run("server", "--mode", "2pc");
         assertThat(server.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(server.err()).contains("mode raft is not available yet");
+        assertThat(server.err()).contains("mode 2pc is not available yet");
         Run cluster = run("cluster", "--mode", "pb");
         assertThat(cluster.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(cluster.err()).contains("mode pb is not available yet");

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 /** Goal: modes are found by name; planned-but-missing and unknown modes fail with a clear message; names and peers parse strictly. */
 class ModeRegistryTest {
     @Test
-    void singleIsAvailableAndTheOthersAreNotYet() throws Exception {
+    void builtModesAreFoundAndTheOthersAreNotYet() throws Exception {
         ModeRegistry modes = ModeRegistry.standard();
         assertThat(modes.lookup("single").mode()).isEqualTo("single");
-        for (String m : List.of("pb", "2pc", "raft")) {
+        assertThat(modes.lookup("raft").mode()).isEqualTo("raft");
+        for (String m : List.of("pb", "2pc")) {
             assertThatThrownBy(() -> modes.lookup(m)).isInstanceOf(ModeUnavailableException.class)
                     .hasMessage("mode " + m + " is not available yet");
         }
