@@ -80,20 +80,37 @@ final class TwoPcHarness {
 
     /**
      * Keeps every client busy with its next operation until each ran {@code perClient}; returns the
-     * outcomes per client in order. {@code op.apply(clientIndex)} gives the i-th command by counting.
+     * outcomes per client in order. {@code op.apply(clientIndex).apply(i)} is the client's i-th command.
      */
     static Map<Integer, List<Outcome>> runClosedLoop(Cluster c, int perClient, IntFunction<IntFunction<Command>> op,
                                                      long maxTicks) {
-        int n = c.clients().size();
-        Map<Integer, List<Outcome>> outcomes = new LinkedHashMap<>();
-        List<Cluster.Invocation> current = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            outcomes.put(i, new ArrayList<>());
-            current.add(null);
+        ClosedLoop loop = new ClosedLoop(c, perClient, op);
+        c.tickUntil(c.clients().size() + " clients run " + perClient + " operations each", loop::pump, maxTicks);
+        return loop.outcomes();
+    }
+
+    /** Clients each running a sequence of operations, one at a time; {@link #pump} between ticks. */
+    static final class ClosedLoop {
+        private final Cluster c;
+        private final int perClient;
+        private final IntFunction<IntFunction<Command>> op;
+        private final Map<Integer, List<Outcome>> outcomes = new LinkedHashMap<>();
+        private final List<Cluster.Invocation> current = new ArrayList<>();
+
+        ClosedLoop(Cluster c, int perClient, IntFunction<IntFunction<Command>> op) {
+            this.c = c;
+            this.perClient = perClient;
+            this.op = op;
+            for (int i = 0; i < c.clients().size(); i++) {
+                outcomes.put(i, new ArrayList<>());
+                current.add(null);
+            }
         }
-        c.tickUntil(n + " clients run " + perClient + " operations each", () -> {
+
+        /** Collects finished operations, starts the next ones; true once every client ran all of its operations. */
+        boolean pump() {
             boolean allDone = true;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < current.size(); i++) {
                 Cluster.Invocation inv = current.get(i);
                 if (inv != null && c.done(inv)) {
                     outcomes.get(i).add(c.outcome(inv));
@@ -105,8 +122,15 @@ final class TwoPcHarness {
                 allDone &= outcomes.get(i).size() == perClient;
             }
             return allDone;
-        }, maxTicks);
-        return outcomes;
+        }
+
+        int completed() {
+            return outcomes.values().stream().mapToInt(List::size).sum();
+        }
+
+        Map<Integer, List<Outcome>> outcomes() {
+            return outcomes;
+        }
     }
 
     /** The 6.824 append checker: each client's elements "x c i y" appear exactly once, in order. */
