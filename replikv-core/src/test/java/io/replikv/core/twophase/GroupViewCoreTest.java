@@ -109,6 +109,18 @@ class GroupViewCoreTest {
     }
 
     @Test
+    void anyoneCanAskForTheViewAndStrangersGetNoLease() {
+        formFirstView();
+        NodeId asker = NodeId.of("c9");
+        deliver(asker, new GroupViewMessage.GetView());
+        assertThat(last(ViewReply.class, asker)).isEqualTo(new ViewReply(new GroupView(1, ALL), 0, false));
+        deliver(asker, new Ping(1, 5, 3));
+        assertThat(last(ViewReply.class, asker).lease()).isFalse();
+        assertThat(vs.status().members()).containsExactlyElementsOf(ALL);
+        assertThat(vs.status().epoch()).isEqualTo(1);
+    }
+
+    @Test
     void aSilentMemberIsDroppedThroughFreezeSettleInstall() {
         formFirstView();
         ticks(10, List.of(N1, N2), 1);
