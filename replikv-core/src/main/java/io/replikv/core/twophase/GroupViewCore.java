@@ -46,9 +46,11 @@ import java.util.TreeSet;
  * mid-change restarts the change (a new attempt) with the rest. With no survivor left the group
  * waits: no replica has state it can vouch for.
  *
- * <p>The service persists the view, each member's incarnation and its attempt counter before it
- * sends anything that depends on them, so a restarted service continues the same numbering and
- * never confuses answers to an earlier attempt with the current one.
+ * <p>The service persists the view, each member's incarnation, its attempt counter and whether a
+ * change is pending before it sends anything that depends on them, so a restarted service
+ * continues the same numbering, never confuses answers to an earlier attempt with the current
+ * one, and finishes a change it had started (its survivors may be frozen) even if the membership
+ * now looks unchanged.
  */
 public final class GroupViewCore implements Node {
     static final String STATE_KEY = "2pc.groupview";
@@ -90,6 +92,9 @@ public final class GroupViewCore implements Node {
     private GroupView view = GroupView.NONE;
     private final TreeMap<NodeId, Long> viewIncarnations = new TreeMap<>();
     private long attemptsStarted;
+    // a change was started and no view installed since: survivors may be frozen, so a change must
+    // finish even if the membership now looks unchanged (durable, for a restart of this service)
+    private boolean changePending;
     private final TreeMap<NodeId, Long> incarnations = new TreeMap<>();
     private final TreeSet<NodeId> acked = new TreeSet<>();
     private Change change;
@@ -106,6 +111,7 @@ public final class GroupViewCore implements Node {
             view = s.view();
             viewIncarnations.putAll(s.incarnations());
             attemptsStarted = s.attemptsStarted();
+            changePending = s.changePending();
             // leases granted before the restart run out within deadTicks: count everyone as just heard
             for (NodeId m : view.members()) liveness.heard(m, 0);
         });
@@ -182,9 +188,10 @@ public final class GroupViewCore implements Node {
         List<NodeId> survivors = view.members().stream().filter(this::usable).toList();
         if (survivors.isEmpty()) return; // nobody holds the state: wait for a member of the view to return
         if (!acked.containsAll(survivors)) return; // a live member has not installed this view yet; Install is resent on its pings
-        List<NodeId> joiners = configured.stream()
-                .filter(m -> !view.contains(m) && liveness.alive(m, now) && incarnations.containsKey(m)).toList();
-        if (survivors.size() == view.members().size() && joiners.isEmpty()) return;
+        // outside the view, or a member that restarted (its new incarnation has empty state)
+        List<NodeId> joiners = configured.stream().filter(m -> !survivors.contains(m) && liveness.alive(m, now)
+                && incarnations.containsKey(m) && (!view.contains(m) || restarted(m))).toList();
+        if (survivors.size() == view.members().size() && joiners.isEmpty() && !changePending) return;
         startChange(survivors, joiners);
     }
 
@@ -222,6 +229,7 @@ public final class GroupViewCore implements Node {
 
     private void startChange(List<NodeId> survivors, List<NodeId> joiners) {
         attemptsStarted++;
+        changePending = true;
         change = new Change(view.number() + 1, attemptsStarted, survivors, joiners);
         persist();
         sendPhase();
@@ -318,6 +326,7 @@ public final class GroupViewCore implements Node {
         viewIncarnations.putAll(memberIncarnations);
         acked.clear();
         change = null;
+        changePending = false;
         viewChanges++;
         persist();
         for (NodeId m : view.members()) outbox.sendAfterPersist(m, new Install(view));
@@ -325,7 +334,7 @@ public final class GroupViewCore implements Node {
 
     private void persist() {
         outbox.persist(new PersistOp.PutStable(STATE_KEY,
-                new GroupViewState(view, viewIncarnations, attemptsStarted).encode()));
+                new GroupViewState(view, viewIncarnations, attemptsStarted, changePending).encode()));
     }
 
     @Override

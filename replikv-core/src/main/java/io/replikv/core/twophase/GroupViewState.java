@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** What the group view service keeps durable: the view, its members' incarnations, the attempt counter. */
-record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long attemptsStarted) {
+/** What the group view service keeps durable: the view, its members' incarnations, the attempt counter, a pending change. */
+record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long attemptsStarted, boolean changePending) {
     private static final int FORMAT = 1;
     private static final int MEMBERS_MAX = 1024;
 
@@ -20,7 +20,7 @@ record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long
 
     Bytes encode() {
         BinaryWriter w = new BinaryWriter(64);
-        w.writeByte(FORMAT).writeVarLong(view.number()).writeVarLong(attemptsStarted);
+        w.writeByte(FORMAT).writeVarLong(view.number()).writeVarLong(attemptsStarted).writeBoolean(changePending);
         w.writeVarLong(view.members().size());
         for (NodeId m : view.members()) {
             w.writeString(m.name());
@@ -35,6 +35,7 @@ record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long
         if (format != FORMAT) throw new io.replikv.core.util.MalformedInputException("unknown group view format " + format);
         long number = r.readVarLong();
         long attempts = r.readVarLong();
+        boolean pending = r.readBoolean();
         int n = r.readLength(MEMBERS_MAX);
         List<NodeId> members = new ArrayList<>();
         TreeMap<NodeId, Long> inc = new TreeMap<>();
@@ -44,6 +45,6 @@ record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long
             inc.put(m, r.readLong());
         }
         r.expectEnd();
-        return new GroupViewState(new GroupView(number, members), inc, attempts);
+        return new GroupViewState(new GroupView(number, members), inc, attempts, pending);
     }
 }

@@ -172,6 +172,22 @@ class GroupViewCoreTest {
     }
 
     @Test
+    void anAbandonedChangeIsFinishedEvenWhenTheMembershipLooksUnchanged() {
+        formFirstView();
+        ticks(25, List.of(N1, N2), 1); // n3 silent: change to view 2 with n1, n2
+        long first = last(Freeze.class, N1).attempt();
+        ticks(25, List.of(), 1); // n1 and n2 fall silent too: nobody left to finish it
+        sent.clear();
+        ticks(3, ALL, 1); // everyone is back; n1 and n2 may be frozen
+        Freeze f = last(Freeze.class, N1);
+        assertThat(f.number()).isEqualTo(2);
+        assertThat(f.attempt()).isGreaterThan(first);
+        for (NodeId n : ALL) deliver(n, new Frozen(2, f.attempt(), List.of()));
+        for (NodeId n : ALL) deliver(n, new Settled(2, f.attempt()));
+        assertThat(vs.view()).isEqualTo(new GroupView(2, ALL));
+    }
+
+    @Test
     void aRestartedMemberIsDroppedAndRefusedALease() {
         formFirstView();
         deliver(N2, new Ping(0, 12345, 7)); // a new incarnation
@@ -183,6 +199,11 @@ class GroupViewCoreTest {
         assertThat(sentOf(Freeze.class, N2)).isEmpty();
         deliver(N1, new Ping(1, N1.name().hashCode(), 8));
         assertThat(last(ViewReply.class, N1).lease()).isTrue();
+        // the restarted n2 joins in the same change: it gets the settled state
+        Freeze f = last(Freeze.class, N1);
+        deliver(N1, new Frozen(2, f.attempt(), List.of()));
+        deliver(N3, new Frozen(2, f.attempt(), List.of()));
+        assertThat(last(Settle.class, N1).joiners()).containsExactly(N2);
     }
 
     @Test
