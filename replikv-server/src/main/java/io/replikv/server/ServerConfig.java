@@ -9,6 +9,7 @@ import java.util.List;
 /**
  * Everything {@code replikv server} was told (see docs/operations.md).
  *
+ * @param client      null for no RESP listener (the view service)
  * @param http        null for no HTTP listener
  * @param viewService null unless the mode uses a view service
  */

@@ -102,8 +102,10 @@ public final class ServerShell implements AutoCloseable {
     }
 
     private void bindAndRun() throws IOException, InterruptedException {
-        InetSocketAddress client = resp.bind(config.client().toSocketAddress());
-        addresses.setClientAddress(advertised(config.client(), client));
+        if (config.client() != null) { // a view service serves no clients
+            InetSocketAddress client = resp.bind(config.client().toSocketAddress());
+            addresses.setClientAddress(advertised(config.client(), client));
+        }
         transport.start(runtime);
         addresses.setPeerAddress(advertised(config.peer(), transport.boundAddress()));
         runtime.start();

@@ -14,9 +14,10 @@ public final class TwoPcMessages {
     public static final int TAG_FIRST = 300;
 
     /** Registers every 2pc record under its tag with a codec registry builder (or anything with the same shape). */
-    public static void register(java.util.function.ObjIntConsumer<Class<? extends Record>> registry) {
+    public static io.replikv.core.codec.CodecRegistry.Builder register(io.replikv.core.codec.CodecRegistry.Builder builder) {
         List<Class<? extends Record>> types = types();
-        for (int i = 0; i < types.size(); i++) registry.accept(types.get(i), TAG_FIRST + i);
+        for (int i = 0; i < types.size(); i++) builder.register(TAG_FIRST + i, types.get(i));
+        return builder;
     }
 
     public static List<Class<? extends Record>> types() {

@@ -23,10 +23,8 @@ class TwoPcWireTest {
     private static final TxnId T = new TxnId(3, N1, 9);
 
     private static Codec codec() {
-        CodecRegistry.Builder b = CodecRegistry.builder();
-        Codecs.registerCommon(b);
-        TwoPcMessages.register((type, tag) -> b.register(tag, type));
-        return Codec.of(b.build());
+        // the production registry: proves the 2pc tags coexist with every other protocol's
+        return Codec.of(Codecs.standardRegistry());
     }
 
     @Test

@@ -113,9 +113,16 @@ final class ClusterCommand implements Callable<Integer> {
         boolean viewService = mode.equals("pb") || mode.equals("2pc");
         List<Launch> plan = new ArrayList<>();
         if (viewService) {
-            ModeRegistry.standard().lookup("viewservice");
-            plan.add(new Launch("vs", List.of("viewservice", "--name", "vs", "--peer", address(basePort + 100),
-                    "--http", address(basePort + 200), "--data", data.resolve("vs").toString()),
+            if (mode.equals("pb")) ModeRegistry.standard().lookup("viewservice");
+            List<String> vsArgs = new ArrayList<>(List.of("viewservice", "--mode", mode, "--name", "vs",
+                    "--peer", address(basePort + 100), "--http", address(basePort + 200),
+                    "--data", data.resolve("vs").toString(), "--tick-ms", Integer.toString(tickMs)));
+            if (mode.equals("2pc")) {
+                List<String> names = new ArrayList<>();
+                for (int i = 1; i <= n; i++) names.add("n" + i);
+                vsArgs.addAll(List.of("--members", String.join(",", names)));
+            }
+            plan.add(new Launch("vs", vsArgs,
                     "peer=" + address(basePort + 100) + " http=" + address(basePort + 200), basePort + 200));
         }
         for (int i = 1; i <= n; i++) {

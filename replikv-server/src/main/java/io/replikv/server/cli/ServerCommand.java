@@ -68,9 +68,14 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("replikv: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        return serve(config, ModeRegistry.standard(), parentPid, name);
+    }
+
+    /** Starts a shell for {@code config} and waits until it stops; the exit code of the process. */
+    static int serve(ServerConfig config, ModeRegistry modes, Long parentPid, String name) {
         ServerShell shell;
         try {
-            shell = ServerShell.start(config, ModeRegistry.standard(), PeerCodecs.standard(), exitOnFatal());
+            shell = ServerShell.start(config, modes, PeerCodecs.standard(), exitOnFatal());
         } catch (ModeUnavailableException | IllegalArgumentException e) {
             System.err.println("replikv: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -94,10 +99,8 @@ final class ServerCommand implements Callable<Integer> {
         if (tickMs < RuntimeLimits.TICK_MS_MIN || tickMs > RuntimeLimits.TICK_MS_MAX) {
             throw new IllegalArgumentException("--tick-ms must be " + RuntimeLimits.TICK_MS_MIN + ".." + RuntimeLimits.TICK_MS_MAX);
         }
-        List<PeerSpec> specs = PeerSpec.parseList(peers);
-        for (PeerSpec p : specs) {
-            if (p.name().name().equals(name)) throw new IllegalArgumentException("--peers names this node (" + name + ")");
-        }
+        // --peers may list every member, this node included (one list for the whole cluster)
+        List<PeerSpec> specs = PeerSpec.parseList(peers).stream().filter(p -> !p.name().name().equals(name)).toList();
         Path dir = data != null ? data : Path.of("replikv-data", name);
         return new ServerConfig(mode, NodeId.of(name), client, peer, http, dir, viewService, specs, tickMs);
     }

@@ -13,7 +13,8 @@ public final class ModeRegistry {
 
     /** The modes built into this release. */
     public static ModeRegistry standard() {
-        return new ModeRegistry().register(new SingleModeFactory()).register(new RaftModeFactory());
+        return new ModeRegistry().register(new SingleModeFactory()).register(new RaftModeFactory())
+                .register(new TwoPcModeFactory());
     }
 
     public ModeRegistry register(ModeFactory factory) {

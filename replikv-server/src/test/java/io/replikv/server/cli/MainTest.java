@@ -52,15 +52,15 @@ class MainTest {
 
     @Test
     void modesNotBuiltYetExitTwoWithAClearMessage() {
-        Run server = run("server", "--mode", "2pc");
+        Run server = run("server", "--mode", "pb");
         assertThat(server.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(server.err()).contains("mode 2pc is not available yet");
+        assertThat(server.err()).contains("mode pb is not available yet");
         Run cluster = run("cluster", "--mode", "pb");
         assertThat(cluster.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(cluster.err()).contains("mode pb is not available yet");
         Run vs = run("viewservice");
         assertThat(vs.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(vs.err()).contains("arrives with mode pb");
+        assertThat(vs.err()).contains("not available yet");
     }
 
     @Test

@@ -17,7 +17,8 @@ class ModeRegistryTest {
         ModeRegistry modes = ModeRegistry.standard();
         assertThat(modes.lookup("single").mode()).isEqualTo("single");
         assertThat(modes.lookup("raft").mode()).isEqualTo("raft");
-        for (String m : List.of("pb", "2pc")) {
+        assertThat(modes.lookup("2pc").mode()).isEqualTo("2pc");
+        for (String m : List.of("pb")) {
             assertThatThrownBy(() -> modes.lookup(m)).isInstanceOf(ModeUnavailableException.class)
                     .hasMessage("mode " + m + " is not available yet");
         }
