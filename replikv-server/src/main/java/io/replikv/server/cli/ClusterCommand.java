@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs a local cluster: one process per node on 127.0.0.1, until Ctrl-C.")
-final class ClusterCommand implements Callable<Integer> {
+public final class ClusterCommand implements Callable<Integer> {
     /** Most nodes a local cluster may have: node ports are P+1..P+99 (P+100 starts the peer range). */
     static final int NODES_MAX = 99;
 
@@ -66,6 +66,25 @@ final class ClusterCommand implements Callable<Integer> {
 
     /** What to launch for one process. */
     record Launch(String name, List<String> serverArgs, String line, int httpPort) {}
+
+    /**
+     * The arguments (after the jar's main class) that start member {@code name} of the cluster
+     * {@code replikv cluster} starts with these options: so a test or an operator can restart one
+     * node of it exactly as it was.
+     */
+    public static List<String> memberArgs(String mode, int nodes, int basePort, Path data, int tickMs, String name)
+            throws ModeUnavailableException {
+        ClusterCommand c = new ClusterCommand();
+        c.mode = mode;
+        c.nodes = nodes;
+        c.basePort = basePort;
+        c.data = data;
+        c.tickMs = tickMs;
+        for (Launch l : c.plan()) {
+            if (l.name().equals(name)) return l.serverArgs();
+        }
+        throw new IllegalArgumentException("no member " + name + " in a " + nodes + "-node " + mode + " cluster");
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
