@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.replikv.core.NodeStatus;
 import io.replikv.server.metrics.ServerMetrics;
+import io.replikv.client.cli.Json;
 import io.replikv.server.runtime.AddressBook;
 import io.replikv.server.runtime.ModeFactory;
 import io.replikv.server.runtime.NodeRuntime;
