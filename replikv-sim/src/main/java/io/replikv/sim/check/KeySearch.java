@@ -94,9 +94,15 @@ final class KeySearch {
     private final boolean[] stackFree;
     // the value before the run of indefinite operations that the operation at this depth ends (or before it)
     private final Bytes[] stackRunStart;
+    // per depth: the order in which the indefinite candidates of that point are tried, and how far
+    private final int[][] indefiniteOrder;
+    private final int[] indefinitePosition;
+    private final int[] scratch;
     private int depth;
 
-    private final StateCache cache = new StateCache();
+    private StateCache cache = new StateCache();
+    private long statesOfEarlierPasses;
+    private int runLengthMax;
     private int[] bestPrefix = new int[0];
     private int bestDefinite = -1;
 
@@ -145,6 +151,9 @@ final class KeySearch {
         this.stackBoundary = new long[n];
         this.stackFree = new boolean[n];
         this.stackRunStart = new Bytes[n];
+        this.indefiniteOrder = new int[n + 1][];
+        this.indefinitePosition = new int[n + 1];
+        this.scratch = new int[n];
         linkEntries();
         this.boundary = firstReturnTime();
     }
@@ -184,8 +193,33 @@ final class KeySearch {
         return (node & 1) == 0;
     }
 
-    /** Runs the search and says what it found. */
+    /**
+     * Longest runs of consecutive indefinite operations each pass of the search may place, the last
+     * pass without a limit. A linearizable history rarely needs long runs, and a search limited to
+     * short ones does not wander through every combination of old Unknown writes at a dead end, so
+     * it usually finds its linearization in the first pass; the unlimited last pass alone proves a
+     * violation.
+     */
+    static final int[] RUN_LENGTH_MAX_PER_PASS = {1, 2, 4, Integer.MAX_VALUE};
+
+    /** Runs the search, in passes (see {@link #RUN_LENGTH_MAX_PER_PASS}), and says what it found. */
     KeyResult run() {
+        int impossible = ImpossibleValues.firstImpossibleRead(ops, definite, expected);
+        if (impossible != NIL) return impossibleRead(impossible);
+        for (int limit : RUN_LENGTH_MAX_PER_PASS) {
+            KeyResult result = runPass(limit);
+            if (!(result instanceof KeyResult.Violation) || limit == Integer.MAX_VALUE) return result;
+            Invariants.check(depth == 0 && definiteLeft == definiteCount, "a failed pass did not unwind");
+            statesOfEarlierPasses += cache.added();
+            cache = new StateCache(); // what failed under a limit may succeed without it
+            bestPrefix = new int[0];
+            bestDefinite = -1;
+        }
+        throw Invariants.unreachable("the last pass has no limit");
+    }
+
+    private KeyResult runPass(int runLengthLimit) {
+        runLengthMax = runLengthLimit;
         int cursor = FRESH;
         while (definiteLeft > 0) {
             if (cursor == FRESH) {
@@ -207,7 +241,7 @@ final class KeySearch {
                 cursor = wasFree ? NIL : nextCandidate(undone);
                 continue;
             }
-            if (erasesIndefinite(cursor) || !indefiniteMayHelp(cursor)) {
+            if (erasesIndefinite(cursor) || runTooLong(cursor) || !indefiniteMayHelp(cursor)) {
                 cursor = nextCandidate(cursor);
                 continue;
             }
@@ -223,11 +257,15 @@ final class KeySearch {
         }
         List<Long> order = new ArrayList<>(depth);
         for (int k = 0; k < depth; k++) order.add(ops[stackOp[k]].id());
-        return new KeyResult.Linearizable(key, everything.size(), cache.added(), order);
+        return new KeyResult.Linearizable(key, everything.size(), statesExplored(), order);
     }
 
     private boolean overBudget() {
-        return cache.added() > statesMax || cache.bytes() > cacheBytesMax;
+        return statesExplored() > statesMax || cache.bytes() > cacheBytesMax;
+    }
+
+    private boolean runTooLong(int op) {
+        return !definite[op] && runLengthMax != Integer.MAX_VALUE && runLength() >= runLengthMax;
     }
 
     /** A definite candidate that never changes the value when it fits and fits now, or NIL. */
@@ -263,18 +301,37 @@ final class KeySearch {
         if (definite[op]) return true;
         Bytes before = state;
         Bytes after = KvModel.apply(state, ops[op].command()).next();
+        if (someCandidateMayFitAfterRun(before, new Reach(after, false, false))) return true;
+        // how many more indefinite operations this run may still take in this pass
+        long stepsLeft = runLengthMax == Integer.MAX_VALUE ? Long.MAX_VALUE : runLengthMax - runLength() - 1L;
+        if (stepsLeft == 0) return false;
         boolean moreAppend = false;
         boolean morePutHash = false;
         for (int j = nextIndefinite[headIndefinite]; j != NIL && ops[j].callTime() <= boundary; j = nextIndefinite[j]) {
-            if (j == op) continue;
-            moreAppend |= ops[j].command() instanceof Command.Append;
-            morePutHash |= ops[j].command() instanceof Command.PutHash;
+            Command c = ops[j].command();
+            if (j == op || !(c instanceof Command.Append || c instanceof Command.PutHash)) continue; // mid-run: no blind writes
+            if (stepsLeft == 1) {
+                // one more at most: try each exactly
+                if (someCandidateMayFitAfterRun(before, new Reach(KvModel.apply(after, c).next(), false, false))) return true;
+            }
+            moreAppend |= c instanceof Command.Append;
+            morePutHash |= c instanceof Command.PutHash;
         }
-        Reach reach = new Reach(after, moreAppend, morePutHash);
+        return stepsLeft > 1 && someCandidateMayFitAfterRun(before, new Reach(after, moreAppend, morePutHash));
+    }
+
+    private boolean someCandidateMayFitAfterRun(Bytes before, Reach reach) {
         for (int x = next[head]; x != NIL && isCall(x); x = next[x]) {
             if (mayFitAfterRun(x / 2, before, reach)) return true;
         }
         return false;
+    }
+
+    /** Consecutive indefinite operations on top of the stack. */
+    private int runLength() {
+        int run = 0;
+        for (int k = depth - 1; k >= 0 && !definite[stackOp[k]]; k--) run++;
+        return run;
     }
 
     /** The value after an indefinite operation, and what the other indefinite operations could still add to it. */
@@ -436,30 +493,66 @@ final class KeySearch {
         return x == NIL ? Long.MAX_VALUE : time(x);
     }
 
-    /** The first operation that can go next: definite ones first, by call time, then indefinite ones. */
+    /**
+     * The first operation that can go next: definite ones first, by call time, then indefinite ones
+     * in the order {@link #startIndefinite} gives.
+     */
     private int firstCandidate() {
         int x = next[head];
         if (x != NIL && isCall(x)) return x / 2;
-        return indefiniteCandidate(nextIndefinite[headIndefinite]);
+        return startIndefinite();
     }
 
     /** The candidate after {@code op} in the same order as {@link #firstCandidate}. */
     private int nextCandidate(int op) {
-        if (!definite[op]) return indefiniteCandidate(nextIndefinite[op]);
+        if (!definite[op]) {
+            int[] order = indefiniteOrder[depth];
+            int at = ++indefinitePosition[depth];
+            return at < order.length ? order[at] : NIL;
+        }
         int x = next[2 * op];
         if (isCall(x)) return x / 2;
-        return indefiniteCandidate(nextIndefinite[headIndefinite]);
+        return startIndefinite();
     }
 
-    private int indefiniteCandidate(int op) {
-        return op != NIL && ops[op].callTime() <= boundary ? op : NIL;
+    /**
+     * Lists the indefinite operations that can go next at this point (called no later than the
+     * first return entry), those after which a definite candidate fits that does not fit now first,
+     * then the others, each group by call time. Only an order of trying: a needed write that took
+     * effect alone is found before every combination of writes called earlier that did not.
+     */
+    private int startIndefinite() {
+        int count = 0;
+        for (int j = nextIndefinite[headIndefinite]; j != NIL && ops[j].callTime() <= boundary; j = nextIndefinite[j]) {
+            scratch[count++] = j;
+        }
+        int[] order = new int[count];
+        int front = 0;
+        for (int k = 0; k < count; k++) if (helpsAtOnce(scratch[k])) order[front++] = scratch[k];
+        for (int k = 0; k < count; k++) if (!helpsAtOnce(scratch[k])) order[front++] = scratch[k];
+        indefiniteOrder[depth] = order;
+        indefinitePosition[depth] = 0;
+        return count == 0 ? NIL : order[0];
+    }
+
+    /** True if some definite candidate that does not fit now fits right after indefinite {@code op}. */
+    private boolean helpsAtOnce(int op) {
+        Bytes after = KvModel.apply(state, ops[op].command()).next();
+        for (int x = next[head]; x != NIL && isCall(x); x = next[x]) {
+            int d = x / 2;
+            if (!fits(d, KvModel.apply(state, ops[d].command()).result())
+                    && fits(d, KvModel.apply(after, ops[d].command()).result())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private KeyResult unknown() {
-        String why = cache.added() > statesMax
+        String why = statesExplored() > statesMax
                 ? "the search stored more than " + statesMax + " states (" + statesBudgetName + ")"
                 : "the search's cache passed about " + cacheBytesMax + " bytes (Budget.cacheBytesPerKeyMax)";
-        return new KeyResult.Unknown(key, everything.size(), cache.added(),
+        return new KeyResult.Unknown(key, everything.size(), statesExplored(),
                 why + " after placing at most " + Math.max(bestDefinite, 0) + " of " + definiteCount
                         + " definite operations; no violation found so far, nothing proven");
     }
@@ -468,7 +561,16 @@ final class KeySearch {
         List<Long> prefixIds = new ArrayList<>(bestPrefix.length);
         for (int op : bestPrefix) prefixIds.add(ops[op].id());
         String report = new ViolationReport(this).render();
-        return new KeyResult.Violation(key, everything.size(), cache.added(), prefixIds, report, historyLines());
+        return new KeyResult.Violation(key, everything.size(), statesExplored(), prefixIds, report, historyLines());
+    }
+
+    private KeyResult impossibleRead(int op) {
+        String report = "NOT LINEARIZABLE on key " + HistoryFormat.value(key) + ": " + everything.size() + " operations\n"
+                + "This operation returned a value that no write on the key can produce in any order (no Put of it,\n"
+                + "no Append it ends with, not the number of a PutHash), so no search was needed:\n"
+                + "  " + HistoryFormat.line(ops[op]) + "\n"
+                + ViolationReport.historySection(key, everything, historyLines(), List.of(ops[op].id()));
+        return new KeyResult.Violation(key, everything.size(), 0, List.of(), report, historyLines());
     }
 
     /** Every operation on the key, one per line by call time, dropped ones marked with why. */
@@ -491,8 +593,9 @@ final class KeySearch {
         return everything;
     }
 
+    /** States stored over all passes so far. */
     long statesExplored() {
-        return cache.added();
+        return statesOfEarlierPasses + cache.added();
     }
 
     int definiteCount() {

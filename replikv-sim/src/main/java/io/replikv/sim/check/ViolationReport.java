@@ -80,11 +80,17 @@ final class ViolationReport {
     }
 
     private void renderHistory(StringBuilder out, List<Long> stuckIds) {
-        List<String> lines = search.historyLines();
-        List<Operation> all = search.everything();
+        out.append(historySection(search.key(), search.everything(), search.historyLines(), stuckIds));
+    }
+
+    /**
+     * The key's history, one operation per line, the marked ones with "> "; at most
+     * {@link KeySearch#REPORT_HISTORY_LINES_MAX} lines around the first marked one.
+     */
+    static String historySection(Bytes key, List<Operation> all, List<String> lines, List<Long> markedIds) {
         int focus = 0;
         for (int i = 0; i < all.size(); i++) {
-            if (stuckIds.contains(all.get(i).id())) {
+            if (markedIds.contains(all.get(i).id())) {
                 focus = i;
                 break;
             }
@@ -95,12 +101,14 @@ final class ViolationReport {
             from = Math.max(0, focus - KeySearch.REPORT_HISTORY_LINES_MAX / 2);
             to = Math.min(lines.size(), from + KeySearch.REPORT_HISTORY_LINES_MAX);
         }
-        out.append("History of key ").append(HistoryFormat.value(search.key()))
+        StringBuilder out = new StringBuilder();
+        out.append("History of key ").append(HistoryFormat.value(key))
                 .append(", one operation per line by call time (#id client [call, return] command -> outcome):\n");
         if (from > 0) out.append("  ... ").append(from).append(" earlier operations\n");
         for (int i = from; i < to; i++) {
-            out.append(stuckIds.contains(all.get(i).id()) ? "> " : "  ").append(lines.get(i)).append('\n');
+            out.append(markedIds.contains(all.get(i).id()) ? "> " : "  ").append(lines.get(i)).append('\n');
         }
         if (to < lines.size()) out.append("  ... ").append(lines.size() - to).append(" later operations\n");
+        return out.toString();
     }
 }

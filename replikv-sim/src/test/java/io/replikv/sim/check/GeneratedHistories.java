@@ -96,4 +96,33 @@ final class GeneratedHistories {
                 new Outcome.Ok(new Result.Value(NEVER_WRITTEN))));
         return mutated;
     }
+
+    /**
+     * The history with one definite Get (chosen by {@code seed}) now claiming to have read the value
+     * of a Put called after the Get returned: a read from the future. Put values are unique, so
+     * nothing else could explain it. Null if the history has no such pair.
+     */
+    static List<Operation> withOneReadFromTheFuture(List<Operation> history, long seed) {
+        Prng prng = new Prng(seed);
+        List<int[]> pairs = new ArrayList<>();
+        for (int g = 0; g < history.size(); g++) {
+            Operation read = history.get(g);
+            if (!(read.command() instanceof Command.Get && read.outcome() instanceof Outcome.Ok)) continue;
+            for (int p = 0; p < history.size(); p++) {
+                Operation put = history.get(p);
+                if (put.command() instanceof Command.Put && put.command().key().equals(read.command().key())
+                        && put.callTime() > read.returnTime()) {
+                    pairs.add(new int[] {g, p});
+                }
+            }
+        }
+        if (pairs.isEmpty()) return null;
+        int[] pair = prng.pick(pairs);
+        Operation read = history.get(pair[0]);
+        Bytes future = ((Command.Put) history.get(pair[1]).command()).value();
+        List<Operation> mutated = new ArrayList<>(history);
+        mutated.set(pair[0], new Operation(read.id(), read.client(), read.command(), read.callTime(), read.returnTime(),
+                new Outcome.Ok(new Result.Value(future))));
+        return mutated;
+    }
 }

@@ -6,6 +6,7 @@ import io.replikv.sim.check.CheckResult.Verdict;
 import io.replikv.sim.history.Operation;
 import java.util.List;
 import net.jqwik.api.Assume;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class GeneratedHistoryProperties {
 
-    @Property(tries = 150)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void everyGeneratedLinearizableHistoryIsAccepted(@ForAll long seed,
             @ForAll @IntRange(min = 1, max = 250) int operations,
             @ForAll @IntRange(min = 1, max = 4) int keys,
@@ -32,7 +33,7 @@ class GeneratedHistoryProperties {
         assertThat(result.verdict()).as("seed %d, %s\n%s", seed, shape, result.report()).isEqualTo(Verdict.LINEARIZABLE);
     }
 
-    @Property(tries = 150)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
     void oneReadOfANeverWrittenValueIsRejected(@ForAll long seed,
             @ForAll @IntRange(min = 1, max = 250) int operations,
             @ForAll @IntRange(min = 1, max = 4) int keys,
@@ -47,21 +48,46 @@ class GeneratedHistoryProperties {
         assertThat(result.violation().orElseThrow().report()).contains(GeneratedHistories.NEVER_WRITTEN.toString());
     }
 
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
+    void oneReadFromTheFutureIsRejected(@ForAll long seed,
+            @ForAll @IntRange(min = 2, max = 250) int operations,
+            @ForAll @IntRange(min = 1, max = 4) int keys,
+            @ForAll @LongRange(min = 0, max = 60) long spreadTicks) {
+        var shape = new GeneratedHistories.Shape(operations, keys, 6, spreadTicks, 0.1, 0.05);
+        List<Operation> mutated = GeneratedHistories.withOneReadFromTheFuture(
+                GeneratedHistories.linearizable(seed, shape), seed);
+        Assume.that(mutated != null);
+        CheckResult result = LinearizabilityChecker.check(mutated);
+        assertThat(result.verdict()).as("seed %d, %s\n%s", seed, shape, result.report())
+                .isEqualTo(Verdict.NOT_LINEARIZABLE);
+    }
+
     @Test
     void fewThousandOperationsOverAHandfulOfKeysFitTheDefaultBudget() {
-        // about 2 * 40 / 10 = 8 operations overlap each one; 2% indefinite, 5% not applied
-        var shape = new GeneratedHistories.Shape(4000, 5, 8, 40, 0.02, 0.05);
+        // about 2 * 40 / 10 = 8 operations overlap each one; 5% indefinite, 5% not applied
+        var shape = new GeneratedHistories.Shape(4000, 5, 8, 40, 0.05, 0.05);
         long seed = 20261121;
         CheckResult result = LinearizabilityChecker.check(GeneratedHistories.linearizable(seed, shape));
         assertThat(result.verdict()).as("seed %d: %s", seed, result.report()).isEqualTo(Verdict.LINEARIZABLE);
     }
 
     @Test
-    void fewThousandOperationsWithOneBadReadAreRejectedWithinTheDefaultBudget() {
-        var shape = new GeneratedHistories.Shape(4000, 5, 8, 40, 0.02, 0.05);
+    void fewThousandOperationsWithOneReadOfANeverWrittenValueAreRejectedWithinTheDefaultBudget() {
+        var shape = new GeneratedHistories.Shape(4000, 5, 8, 40, 0.05, 0.05);
         long seed = 77;
         CheckResult result = LinearizabilityChecker.check(GeneratedHistories.withOneReadOfANeverWrittenValue(
                 GeneratedHistories.linearizable(seed, shape), seed));
         assertThat(result.verdict()).as("seed %d: %s", seed, result.summary()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+    }
+
+    @Test
+    void fewThousandOperationsWithOneReadFromTheFutureAreRejectedWithinTheDefaultBudget() {
+        // the search has to prove this one: every order up to the bad read fails
+        var shape = new GeneratedHistories.Shape(4000, 5, 8, 40, 0.02, 0.05);
+        long seed = 78;
+        CheckResult result = LinearizabilityChecker.check(GeneratedHistories.withOneReadFromTheFuture(
+                GeneratedHistories.linearizable(seed, shape), seed));
+        assertThat(result.verdict()).as("seed %d: %s", seed, result.summary()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+        assertThat(result.violation().orElseThrow().report()).contains("Longest linearizable prefix found");
     }
 }

@@ -10,6 +10,7 @@ import io.replikv.core.kv.Result;
 import io.replikv.core.util.Bytes;
 import io.replikv.core.util.Prng;
 import java.util.Arrays;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -22,7 +23,7 @@ import net.jqwik.api.constraints.IntRange;
 class KvModelTest {
     private static final Bytes KEY = Bytes.of("k");
 
-    @Property(tries = 200)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.FIRST)
     void modelAgreesWithTheStateMachine(@ForAll long seed, @ForAll @IntRange(min = 1, max = 60) int steps) {
         Prng prng = new Prng(seed);
         KvStateMachine sm = new KvStateMachine();

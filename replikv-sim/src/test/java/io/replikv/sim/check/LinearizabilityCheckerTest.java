@@ -98,6 +98,26 @@ class LinearizabilityCheckerTest {
         }
 
         @Test
+        void garbageReadOfAValueNoWriteCanProduce() {
+            CheckResult result = history()
+                    .ok("c1", 0, 10, put("k", "a"), WRITTEN)
+                    .unknown("c1", 20, 30, append("k", "b"))
+                    .ok("c2", 40, 50, get("k"), value("ac"))
+                    .check();
+            assertThat(result.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+            assertThat(result.violation().orElseThrow().report())
+                    .contains("no write on the key can produce")
+                    .contains("> #3 c2 [40, 50] Get \"k\" -> ok Value(\"ac\")");
+        }
+
+        @Test
+        void putHashClaimingAnOldValueNoWriteCanProduce() {
+            assertRejectedOn(history()
+                    .ok("c1", 0, 10, putHash("k", "x"), value("")) // the absent key: fine
+                    .ok("c1", 20, 30, putHash("k", "y"), value("01234")), "k"); // not a canonical number
+        }
+
+        @Test
         void readFromTheFutureOfAnIndefiniteWrite() {
             // an Unknown write may take effect any time after its call, but not before it
             assertRejectedOn(history()
@@ -362,6 +382,38 @@ class LinearizabilityCheckerTest {
                     .check();
             assertThat(result.keys()).singleElement().isInstanceOfSatisfying(KeyResult.Linearizable.class,
                     l -> assertThat(l.linearization()).containsExactly(2L, 3L, 1L, 4L));
+        }
+
+        @Test
+        void runningOutOfBudgetIsUnknownNeverAVerdict() {
+            var history = GeneratedHistories.linearizable(5, new GeneratedHistories.Shape(300, 1, 6, 40, 0.05, 0.05));
+            CheckResult result = LinearizabilityChecker.check(history, new Budget(20, 1_000, Budget.CACHE_BYTES_PER_KEY_MAX));
+            assertThat(result.verdict()).isEqualTo(Verdict.UNKNOWN);
+            assertThat(result.keys()).singleElement().isInstanceOfSatisfying(KeyResult.Unknown.class,
+                    u -> assertThat(u.reason()).contains("more than 20 states").contains("Budget.statesPerKeyMax"));
+            assertThat(result.report()).contains("UNKNOWN on key \"k0\"");
+        }
+
+        @Test
+        void keysLeftWhenTheTotalBudgetIsSpentAreNotSearched() {
+            var history = GeneratedHistories.linearizable(6, new GeneratedHistories.Shape(300, 2, 6, 40, 0.0, 0.0));
+            CheckResult result = LinearizabilityChecker.check(history, new Budget(1_000, 50, Budget.CACHE_BYTES_PER_KEY_MAX));
+            assertThat(result.verdict()).isEqualTo(Verdict.UNKNOWN);
+            assertThat(result.keys()).hasSize(2);
+            assertThat(((KeyResult.Unknown) result.keys().get(0)).reason()).contains("what was left of Budget.statesTotalMax");
+            assertThat(((KeyResult.Unknown) result.keys().get(1)).reason()).startsWith("not searched");
+        }
+
+        @Test
+        void aViolationOutweighsAnUnknownKey() {
+            var hard = GeneratedHistories.linearizable(5, new GeneratedHistories.Shape(300, 1, 6, 40, 0.05, 0.05));
+            var bad = history().ok("c1", 0, 10, put("z", "a"), WRITTEN).ok("c1", 20, 30, get("z"), MISSING).ops();
+            var both = new java.util.ArrayList<>(hard);
+            for (var op : bad) both.add(new io.replikv.sim.history.Operation(op.id() + 10_000, op.client(), op.command(),
+                    op.callTime(), op.returnTime(), op.outcome()));
+            CheckResult result = LinearizabilityChecker.check(both, new Budget(20, 1_000, Budget.CACHE_BYTES_PER_KEY_MAX));
+            assertThat(result.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+            assertThat(result.violation().orElseThrow().key()).isEqualTo(b("z"));
         }
 
         @Test
