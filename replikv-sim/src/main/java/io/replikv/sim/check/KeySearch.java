@@ -34,8 +34,9 @@ import java.util.Map;
  * {@link StateCache} for how it also prunes states that placed more indefinite writes than one
  * already explored.
  *
- * <p>Two more prunings, each an exchange argument (a successful order that the pruned move starts
- * can be rearranged into one that a tried move starts, no longer, so the search still finds one):
+ * <p>More prunings, each an exchange argument (a successful order that a pruned move starts can be
+ * rearranged into one that a tried move starts, no longer or with fewer indefinite operations, so
+ * the search still finds one; a minimal counterexample argument shows they combine):
  * <ul>
  *   <li>Free moves. A definite operation that can never change the value when it fits (a Get, a
  *       Delete that removed nothing, an Append of nothing, a refused write) and that fits now is
@@ -45,7 +46,16 @@ import java.util.Map;
  *   <li>An indefinite blind write (Put or Delete) is not placed right after another indefinite
  *       operation: it would erase that one's effect, so placing it without the other, from where the
  *       run of indefinite operations began, reaches the same value with fewer of them used.</li>
+ *   <li>An indefinite write is placed only if some definite candidate could fit after it (and
+ *       perhaps more indefinite writes) and needs it ({@link #indefiniteMayHelp}); a definite
+ *       operation is not placed right after a run of indefinite ones that it did not need
+ *       ({@link #runWasUseless}).</li>
  * </ul>
+ *
+ * <p>Before any search, a read of a value no write can produce rejects the history at once
+ * ({@link ImpossibleValues}). The search itself runs in passes with a growing limit on runs of
+ * consecutive indefinite writes ({@link #RUN_LENGTH_MAX_PER_PASS}): a limited pass that succeeds
+ * proves linearizability (it found a real order); only the unlimited last pass proves a violation.
  */
 final class KeySearch {
     private static final int NIL = -1;
@@ -103,6 +113,7 @@ final class KeySearch {
     private StateCache cache = new StateCache();
     private long statesOfEarlierPasses;
     private int runLengthMax;
+    private boolean limitPruned;
     private int[] bestPrefix = new int[0];
     private int bestDefinite = -1;
 
@@ -207,8 +218,10 @@ final class KeySearch {
         int impossible = ImpossibleValues.firstImpossibleRead(ops, definite, expected);
         if (impossible != NIL) return impossibleRead(impossible);
         for (int limit : RUN_LENGTH_MAX_PER_PASS) {
+            limitPruned = false;
             KeyResult result = runPass(limit);
-            if (!(result instanceof KeyResult.Violation) || limit == Integer.MAX_VALUE) return result;
+            // a failed pass that the limit never cut short was the unlimited search: its failure is a proof
+            if (!(result instanceof KeyResult.Violation) || limit == Integer.MAX_VALUE || !limitPruned) return result;
             Invariants.check(depth == 0 && definiteLeft == definiteCount, "a failed pass did not unwind");
             statesOfEarlierPasses += cache.added();
             cache = new StateCache(); // what failed under a limit may succeed without it
@@ -242,6 +255,7 @@ final class KeySearch {
                 continue;
             }
             if (erasesIndefinite(cursor) || runTooLong(cursor) || !indefiniteMayHelp(cursor)) {
+                if (!definite[cursor] && runLengthMax != Integer.MAX_VALUE) limitPruned = true; // perhaps by the limit
                 cursor = nextCandidate(cursor);
                 continue;
             }
