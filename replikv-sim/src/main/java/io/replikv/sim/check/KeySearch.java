@@ -39,7 +39,7 @@ import java.util.Map;
  * the search still finds one; a minimal counterexample argument shows they combine):
  * <ul>
  *   <li>Free moves. A definite operation that can never change the value when it fits (a Get, a
- *       Delete that removed nothing, an Append of nothing, a refused write) and that fits now is
+ *       Delete that removed nothing, an Append of nothing to a present value, a refused write) and that fits now is
  *       placed at once, and the other candidates are not tried at this point: in any successful
  *       order it can be moved here, since it is a candidate, returns the same and changes nothing
  *       where it was. Reads are most operations, so this removes most branching.</li>
@@ -286,7 +286,11 @@ final class KeySearch {
     private int freeMove() {
         for (int x = next[head]; x != NIL && isCall(x); x = next[x]) {
             int op = x / 2;
-            if (neverChangesValueWhenFits(op) && fits(op, KvModel.apply(state, ops[op].command()).result())) return op;
+            if (!neverChangesValueWhenFits(op)) continue;
+            KvModel.Step step = KvModel.apply(state, ops[op].command());
+            if (!fits(op, step.result())) continue;
+            Invariants.check(java.util.Objects.equals(step.next(), state), "free move %d changed the value", ops[op].id());
+            return op;
         }
         return NIL;
     }
@@ -295,7 +299,9 @@ final class KeySearch {
         return switch (ops[op].command()) {
             case Command.Get g -> true;
             case Command.Delete d -> expected[op].equals(new Result.Count(0));
-            case Command.Append a -> a.value().isEmpty() || expected[op] instanceof Result.Refused;
+            // an Append of nothing turns an absent key into "": free only when it shows a present value
+            case Command.Append a -> expected[op] instanceof Result.Refused
+                    || (a.value().isEmpty() && expected[op] instanceof Result.Length l && l.length() > 0);
             case Command.Put p -> expected[op] instanceof Result.Refused;
             case Command.PutHash h -> expected[op] instanceof Result.Refused;
         };

@@ -174,6 +174,14 @@ class LinearizabilityCheckerTest {
         }
 
         @Test
+        void emptyAppendMakesAnAbsentKeyPresent() {
+            // Append "" to an absent key stores "": a later read cannot see the key missing
+            assertRejectedOn(history()
+                    .ok("c1", 0, 10, append("k", ""), length(0))
+                    .ok("c2", 20, 30, get("k"), MISSING), "k");
+        }
+
+        @Test
         void refusedAppendWhenTheValueWasShort() {
             // the model compares Refused results too: a short value is not refused
             assertRejectedOn(history()
