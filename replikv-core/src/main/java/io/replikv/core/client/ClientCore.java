@@ -27,7 +27,7 @@ import java.util.TreeMap;
  */
 public final class ClientCore implements ClientNode {
     private final NodeId id;
-    private final List<NodeId> servers;
+    private List<NodeId> servers;
     private final Prng prng;
     private final ClientConfig config;
     private final Outbox outbox = new Outbox();
@@ -77,6 +77,22 @@ public final class ClientCore implements ClientNode {
         return clientId;
     }
 
+    /**
+     * Replaces the servers this client tries (its shell learned a new membership). An operation in
+     * flight goes on; the current target stays the target when it is still a server, else the
+     * first one is.
+     */
+    public void updateServers(List<NodeId> newServers) {
+        Invariants.check(!newServers.isEmpty(), "client %s given no servers", id);
+        NodeId current = servers.get(target);
+        servers = List.copyOf(newServers);
+        target = Math.max(0, servers.indexOf(current));
+    }
+
+    public List<NodeId> servers() {
+        return servers;
+    }
+
     /** Starts an operation; its {@link io.replikv.core.Completion} arrives in a later drain. */
     @Override
     public void invoke(long operationId, Command command) {
@@ -93,6 +109,7 @@ public final class ClientCore implements ClientNode {
         mayHaveApplied = false;
         request = command.readOnly() ? Request.untagged(command) : new Request(clientId, ++lastSeq, command);
         backoff.stop();
+        redirectsFollowed = 0;
         sendAttempt();
     }
 
@@ -115,7 +132,8 @@ public final class ClientCore implements ClientNode {
                     : new Outcome.Ok(applied.result()));
             case Reply.Rejected rejected -> onRejected(from, rejected);
             case Reply.Uncertain uncertain -> {
-                mayHaveApplied = true;
+                // a read changes nothing, so an uncertain read is just a failed attempt
+                if (!request.command().readOnly()) mayHaveApplied = true;
                 retryLater();
             }
         }
@@ -126,8 +144,16 @@ public final class ClientCore implements ClientNode {
             case BAD_REQUEST -> finishRejected(rejected);
             case WRONG_SERVER -> {
                 int hinted = rejected.leaderHint() == null ? -1 : servers.indexOf(rejected.leaderHint());
-                target = hinted >= 0 && !rejected.leaderHint().equals(from) ? hinted : (target + 1) % servers.size();
-                retryLater();
+                boolean followHint = hinted >= 0 && !rejected.leaderHint().equals(from);
+                target = followHint ? hinted : (target + 1) % servers.size();
+                // a fresh hint is followed at once; only repeated redirects back off, so two
+                // servers that name each other cannot make the client spin
+                if (followHint && redirectsFollowed++ < REDIRECTS_IMMEDIATE_MAX) {
+                    attempt.stop();
+                    sendAttempt();
+                } else {
+                    retryLater();
+                }
             }
             case BUSY -> retryLater();
             case SESSION_EXPIRED -> {
@@ -147,6 +173,11 @@ public final class ClientCore implements ClientNode {
         finish(mayHaveApplied ? new Outcome.Unknown(rejected.detail())
                 : new Outcome.NotApplied(rejected.code().name(), rejected.detail()));
     }
+
+    /** Leader hints followed without backoff per operation; beyond this, redirects back off. */
+    static final int REDIRECTS_IMMEDIATE_MAX = 2;
+
+    private int redirectsFollowed;
 
     private void retryLater() {
         attempt.stop();

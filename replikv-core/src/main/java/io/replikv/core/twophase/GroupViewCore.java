@@ -1,0 +1,359 @@
+package io.replikv.core.twophase;
+
+import io.replikv.core.Effects;
+import io.replikv.core.Message;
+import io.replikv.core.Node;
+import io.replikv.core.NodeId;
+import io.replikv.core.NodeStatus;
+import io.replikv.core.Outbox;
+import io.replikv.core.storage.PersistOp;
+import io.replikv.core.storage.Storage;
+import io.replikv.core.twophase.GroupViewMessage.CaughtUp;
+import io.replikv.core.twophase.GroupViewMessage.Freeze;
+import io.replikv.core.twophase.GroupViewMessage.Frozen;
+import io.replikv.core.twophase.GroupViewMessage.GetView;
+import io.replikv.core.twophase.GroupViewMessage.Install;
+import io.replikv.core.twophase.GroupViewMessage.Ping;
+import io.replikv.core.twophase.GroupViewMessage.Settle;
+import io.replikv.core.twophase.GroupViewMessage.SettleAnswer;
+import io.replikv.core.twophase.GroupViewMessage.SettleQuery;
+import io.replikv.core.twophase.GroupViewMessage.Settled;
+import io.replikv.core.twophase.GroupViewMessage.ViewReply;
+import io.replikv.core.util.Invariants;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The membership service of mode 2pc (it runs where the view service runs). It holds the
+ * numbered view — the replicas every transaction must reach — over a static list of configured
+ * members, and changes it when a member goes silent for {@code deadPings} ping intervals or
+ * restarts (a new incarnation), or when a configured replica outside the view asks to join.
+ *
+ * <p><b>The view-change rule</b> (why a write committed in view n is never missing from a replica
+ * of view n+1): view n+1 = the survivors (members of n that are alive, did not restart and
+ * acknowledged view n) plus joiners. Before it is installed, (1) every survivor freezes — it
+ * prepares and decides nothing more in view n — and reports its undecided transactions; (2) the
+ * service asks every survivor which of those it committed; (3) every survivor commits exactly the
+ * transactions some survivor committed, aborts the rest and applies everything, so all survivors
+ * hold the same state; one of them sends that state to each joiner; (4) only when every survivor
+ * settled and every joiner holds the state is view n+1 installed. A coordinator commits only
+ * with every member's vote and answers a client only after every member applied, so an
+ * acknowledged write is applied at every survivor; a write committed somewhere (even if not
+ * acknowledged) is committed at every survivor or, if only replicas that left committed it, at
+ * none — and those replicas discard their state before they rejoin. Any survivor or joiner dying
+ * mid-change restarts the change (a new attempt) with the rest. With no survivor left the group
+ * waits: no replica has state it can vouch for.
+ *
+ * <p>The service persists the view, each member's incarnation, its attempt counter and whether a
+ * change is pending before it sends anything that depends on them, so a restarted service
+ * continues the same numbering, never confuses answers to an earlier attempt with the current
+ * one, and finishes a change it had started (its survivors may be frozen) even if the membership
+ * now looks unchanged.
+ */
+public final class GroupViewCore implements Node {
+    static final String STATE_KEY = "2pc.groupview";
+
+    private enum Phase { FREEZE, QUERY, SETTLE }
+
+    /** A view change in progress (one attempt of it). */
+    private static final class Change {
+        final long number;
+        final long attempt;
+        final List<NodeId> survivors;
+        final List<NodeId> joiners;
+        Phase phase = Phase.FREEZE;
+        final TreeSet<NodeId> answered = new TreeSet<>();
+        final TreeMap<TxnId, io.replikv.core.util.Bytes> undecided = new TreeMap<>();
+        final TreeMap<TxnId, Long> committed = new TreeMap<>();
+        final TreeMap<NodeId, Long> caughtUp = new TreeMap<>(); // joiner -> incarnation holding the state
+        long lastSendTick;
+
+        Change(long number, long attempt, List<NodeId> survivors, List<NodeId> joiners) {
+            this.number = number;
+            this.attempt = attempt;
+            this.survivors = List.copyOf(survivors);
+            this.joiners = List.copyOf(joiners);
+        }
+
+        NodeId source() {
+            return survivors.get(0);
+        }
+    }
+
+    private final NodeId id;
+    private final List<NodeId> configured;
+    private final TwoPcConfig config;
+    private final Outbox outbox = new Outbox();
+    private final Liveness liveness;
+
+    private long now;
+    private GroupView view = GroupView.NONE;
+    private final TreeMap<NodeId, Long> viewIncarnations = new TreeMap<>();
+    private long attemptsStarted;
+    // a change was started and no view installed since: survivors may be frozen, so a change must
+    // finish even if the membership now looks unchanged (durable, for a restart of this service)
+    private boolean changePending;
+    private final TreeMap<NodeId, Long> incarnations = new TreeMap<>();
+    private final TreeSet<NodeId> acked = new TreeSet<>();
+    private Change change;
+    private long viewChanges;
+
+    public GroupViewCore(NodeId id, List<NodeId> members, TwoPcConfig config, Storage recovered) {
+        Invariants.check(!members.isEmpty(), "2pc group without members");
+        this.id = id;
+        this.configured = members.stream().sorted().distinct().toList();
+        this.config = config;
+        this.liveness = new Liveness(config.pingIntervalTicks(), config.deadPings());
+        recovered.stable().get(STATE_KEY).ifPresent(bytes -> {
+            GroupViewState s = GroupViewState.decode(bytes);
+            view = s.view();
+            viewIncarnations.putAll(s.incarnations());
+            attemptsStarted = s.attemptsStarted();
+            changePending = s.changePending();
+            // leases granted before the restart run out within deadTicks: count everyone as just heard
+            for (NodeId m : view.members()) liveness.heard(m, 0);
+        });
+    }
+
+    @Override
+    public NodeId id() {
+        return id;
+    }
+
+    public GroupView view() {
+        return view;
+    }
+
+    @Override
+    public void onMessage(NodeId from, Message message) {
+        if (!(message instanceof GroupViewMessage m)) return;
+        switch (m) {
+            case Ping p -> onPing(from, p);
+            case GetView g -> outbox.send(from, new ViewReply(view, 0, false));
+            case Frozen f -> onFrozen(from, f);
+            case SettleAnswer a -> onSettleAnswer(from, a);
+            case Settled s -> onSettled(from, s);
+            case CaughtUp c -> onCaughtUp(from, c);
+            case ViewReply r -> { } // meant for replicas
+            case Freeze f -> { }
+            case SettleQuery q -> { }
+            case Settle s -> { }
+            case Install i -> { }
+        }
+    }
+
+    private boolean restarted(NodeId member) {
+        Long seen = incarnations.get(member);
+        return seen != null && !seen.equals(viewIncarnations.get(member));
+    }
+
+    private void onPing(NodeId from, Ping ping) {
+        if (!configured.contains(from)) {
+            outbox.send(from, new ViewReply(view, ping.pingTick(), false));
+            return;
+        }
+        liveness.heard(from, now);
+        incarnations.put(from, ping.incarnation());
+        boolean current = view.contains(from) && !restarted(from);
+        if (current && ping.viewNumber() == view.number()) acked.add(from);
+        if (current && ping.viewNumber() < view.number()) outbox.send(from, new Install(view));
+        boolean beingDropped = change != null && !change.survivors.contains(from);
+        boolean lease = current && ping.viewNumber() == view.number() && !beingDropped;
+        outbox.send(from, new ViewReply(view, ping.pingTick(), lease));
+    }
+
+    @Override
+    public void onTick() {
+        now++;
+        if (change == null) {
+            maybeStartChange();
+        } else if (changeLostANode()) {
+            retryChange();
+        } else if (now - change.lastSendTick >= config.resendTicks()) {
+            sendPhase();
+        }
+    }
+
+    private boolean usable(NodeId node) {
+        return liveness.alive(node, now) && !restarted(node);
+    }
+
+    private void maybeStartChange() {
+        if (view.number() == 0) {
+            maybeInstallFirst();
+            return;
+        }
+        List<NodeId> survivors = view.members().stream().filter(this::usable).toList();
+        if (survivors.isEmpty()) return; // nobody holds the state: wait for a member of the view to return
+        if (!acked.containsAll(survivors)) return; // a live member has not installed this view yet; Install is resent on its pings
+        // outside the view, or a member that restarted (its new incarnation has empty state)
+        List<NodeId> joiners = configured.stream().filter(m -> !survivors.contains(m) && liveness.alive(m, now)
+                && incarnations.containsKey(m) && (!view.contains(m) || restarted(m))).toList();
+        if (survivors.size() == view.members().size() && joiners.isEmpty() && !changePending) return;
+        startChange(survivors, joiners);
+    }
+
+    /** The first view: every configured member that pinged, once all have or a dead interval has passed. */
+    private void maybeInstallFirst() {
+        List<NodeId> alive = configured.stream().filter(m -> liveness.alive(m, now) && incarnations.containsKey(m)).toList();
+        if (alive.isEmpty() || (alive.size() < configured.size() && now < liveness.deadTicks())) return;
+        TreeMap<NodeId, Long> inc = new TreeMap<>();
+        for (NodeId m : alive) inc.put(m, incarnations.get(m));
+        install(new GroupView(1, alive), inc);
+    }
+
+    private boolean changeLostANode() {
+        for (NodeId s : change.survivors) if (!usable(s)) return true;
+        for (NodeId j : change.joiners) {
+            if (!liveness.alive(j, now)) return true;
+            Long holding = change.caughtUp.get(j);
+            if (holding != null && !holding.equals(incarnations.get(j))) return true;
+        }
+        return false;
+    }
+
+    /**
+     * A survivor or joiner died or restarted mid-change: try again with the survivors still usable
+     * (never adding one: a member that was silent rejoins later as a joiner) and the live joiners.
+     */
+    private void retryChange() {
+        Change previous = change;
+        change = null;
+        List<NodeId> survivors = previous.survivors.stream().filter(this::usable).toList();
+        if (survivors.isEmpty()) return;
+        List<NodeId> joiners = previous.joiners.stream().filter(j -> liveness.alive(j, now)).toList();
+        startChange(survivors, joiners);
+    }
+
+    private void startChange(List<NodeId> survivors, List<NodeId> joiners) {
+        attemptsStarted++;
+        changePending = true;
+        change = new Change(view.number() + 1, attemptsStarted, survivors, joiners);
+        persist();
+        sendPhase();
+    }
+
+    /** Sends the current phase's request to everyone who has not answered it (first time or again). */
+    private void sendPhase() {
+        Change c = change;
+        c.lastSendTick = now;
+        for (NodeId s : c.survivors) {
+            if (c.answered.contains(s)) continue;
+            Message m = switch (c.phase) {
+                case FREEZE -> new Freeze(c.number, c.attempt);
+                case QUERY -> new SettleQuery(c.number, c.attempt, undecidedRefs(c));
+                case SETTLE -> new Settle(c.number, c.attempt, decisions(c), c.joiners, c.source());
+            };
+            outbox.sendAfterPersist(s, m);
+        }
+        if (c.phase == Phase.SETTLE && c.answered.contains(c.source()) && c.caughtUp.size() < c.joiners.size()) {
+            List<NodeId> missing = c.joiners.stream().filter(j -> !c.caughtUp.containsKey(j)).toList();
+            outbox.sendAfterPersist(c.source(), new Settle(c.number, c.attempt, decisions(c), missing, c.source()));
+        }
+    }
+
+    private static List<TxnKey> undecidedRefs(Change c) {
+        List<TxnKey> refs = new ArrayList<>();
+        c.undecided.forEach((t, k) -> refs.add(new TxnKey(t, k)));
+        return refs;
+    }
+
+    private static List<CommitDecision> decisions(Change c) {
+        List<CommitDecision> out = new ArrayList<>();
+        c.committed.forEach((t, ts) -> out.add(new CommitDecision(t, ts)));
+        return out;
+    }
+
+    private boolean matches(NodeId from, long number, long attempt, Phase phase) {
+        return change != null && change.number == number && change.attempt == attempt && change.phase == phase
+                && change.survivors.contains(from);
+    }
+
+    private void onFrozen(NodeId from, Frozen f) {
+        if (!matches(from, f.number(), f.attempt(), Phase.FREEZE)) return;
+        change.answered.add(from);
+        for (TxnKey t : f.undecided()) change.undecided.put(t.txn(), t.key());
+        if (!change.answered.containsAll(change.survivors)) return;
+        change.answered.clear();
+        change.phase = change.undecided.isEmpty() ? Phase.SETTLE : Phase.QUERY;
+        sendPhase();
+    }
+
+    private void onSettleAnswer(NodeId from, SettleAnswer a) {
+        if (!matches(from, a.number(), a.attempt(), Phase.QUERY)) return;
+        change.answered.add(from);
+        for (CommitDecision d : a.committed()) {
+            Long before = change.committed.put(d.txn(), d.timestamp());
+            Invariants.check(before == null || before == d.timestamp(),
+                    "txn %s reported committed at %d and at %d", d.txn(), before, d.timestamp());
+        }
+        if (!change.answered.containsAll(change.survivors)) return;
+        change.answered.clear();
+        change.phase = Phase.SETTLE;
+        sendPhase();
+    }
+
+    private void onSettled(NodeId from, Settled s) {
+        if (!matches(from, s.number(), s.attempt(), Phase.SETTLE)) return;
+        change.answered.add(from);
+        maybeInstall();
+    }
+
+    private void onCaughtUp(NodeId from, CaughtUp c) {
+        if (change == null || change.number != c.number() || change.attempt != c.attempt()
+                || !change.joiners.contains(from)) return;
+        change.caughtUp.put(from, c.incarnation());
+        maybeInstall();
+    }
+
+    private void maybeInstall() {
+        Change c = change;
+        if (c.phase != Phase.SETTLE || !c.answered.containsAll(c.survivors) || c.caughtUp.size() < c.joiners.size()) return;
+        TreeMap<NodeId, Long> inc = new TreeMap<>();
+        for (NodeId s : c.survivors) inc.put(s, viewIncarnations.get(s));
+        inc.putAll(c.caughtUp);
+        List<NodeId> members = new ArrayList<>(c.survivors);
+        members.addAll(c.joiners);
+        install(new GroupView(c.number, members), inc);
+    }
+
+    private void install(GroupView next, TreeMap<NodeId, Long> memberIncarnations) {
+        Invariants.check(next.number() == view.number() + 1, "view %d installed after %d", next.number(), view.number());
+        view = next;
+        viewIncarnations.clear();
+        viewIncarnations.putAll(memberIncarnations);
+        acked.clear();
+        change = null;
+        changePending = false;
+        viewChanges++;
+        persist();
+        for (NodeId m : view.members()) outbox.sendAfterPersist(m, new Install(view));
+    }
+
+    private void persist() {
+        outbox.persist(new PersistOp.PutStable(STATE_KEY,
+                new GroupViewState(view, viewIncarnations, attemptsStarted, changePending).encode()));
+    }
+
+    @Override
+    public Effects drain() {
+        return outbox.drain();
+    }
+
+    @Override
+    public NodeStatus status() {
+        TreeMap<String, String> details = new TreeMap<>();
+        details.put("viewChanges", Long.toString(viewChanges));
+        details.put("acked", acked.toString());
+        details.put("alive", configured.stream().filter(m -> liveness.alive(m, now)).toList().toString());
+        if (change != null) {
+            details.put("change", change.number + "/" + change.attempt + " " + change.phase);
+            details.put("survivors", change.survivors.toString());
+            details.put("joiners", change.joiners.toString());
+        }
+        String role = change != null ? "changing" : "stable";
+        return new NodeStatus(id, "viewservice", role, view.number(), null, configured, 0, details);
+    }
+}

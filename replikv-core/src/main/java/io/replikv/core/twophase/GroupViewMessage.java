@@ -1,0 +1,61 @@
+package io.replikv.core.twophase;
+
+import io.replikv.core.Message;
+import io.replikv.core.NodeId;
+import java.util.List;
+
+/**
+ * The 2pc membership protocol between the replicas and the group view service. A view change
+ * from n to n+1 runs in rounds, each retransmitted until answered: Freeze (the survivors stop
+ * preparing and report their undecided transactions), SettleQuery (which of those did anyone
+ * commit), Settle (commit those, abort the rest; the state source sends the settled state to
+ * joining replicas, which answer CaughtUp), Install. {@code attempt} numbers the tries of one
+ * change, so answers to an abandoned try are not counted.
+ */
+public sealed interface GroupViewMessage extends Message {
+    /**
+     * Replica → view service, every ping interval. {@code viewNumber}: the view the replica has
+     * installed and is a member of (0: none, e.g. just restarted with empty state);
+     * {@code incarnation}: drawn at random when the replica starts, so a restart is recognised even
+     * if it is quick; {@code pingTick}: the replica's tick when sent, echoed back so the replica
+     * can date its read lease from the send.
+     */
+    record Ping(long viewNumber, long incarnation, long pingTick) implements GroupViewMessage {}
+
+    /** Anyone → view service: what is the current view? Answered with a {@link ViewReply} (no lease). */
+    record GetView() implements GroupViewMessage {}
+
+    /**
+     * View service → replica or asker: the installed view. {@code lease}: the replica may serve reads
+     * until {@code pingTick} + lease ticks (false for askers and for replicas being dropped).
+     */
+    record ViewReply(GroupView view, long pingTick, boolean lease) implements GroupViewMessage {}
+
+    /** View service → survivor: stop preparing transactions of view {@code number - 1}. */
+    record Freeze(long number, long attempt) implements GroupViewMessage {}
+
+    /** Survivor → view service: frozen; these transactions are prepared here and undecided. */
+    record Frozen(long number, long attempt, List<TxnKey> undecided) implements GroupViewMessage {}
+
+    /** View service → survivor: which of these transactions did you commit? */
+    record SettleQuery(long number, long attempt, List<TxnKey> txns) implements GroupViewMessage {}
+
+    /** Survivor → view service: the subset of the query committed here, with final timestamps. */
+    record SettleAnswer(long number, long attempt, List<CommitDecision> committed) implements GroupViewMessage {}
+
+    /**
+     * View service → survivor: commit exactly these, abort every other undecided transaction of the
+     * old view, apply everything. {@code source} then sends its state to each of {@code joiners}.
+     */
+    record Settle(long number, long attempt, List<CommitDecision> commits, List<NodeId> joiners, NodeId source)
+            implements GroupViewMessage {}
+
+    /** Survivor → view service: settled; nothing of the old view is undecided here. */
+    record Settled(long number, long attempt) implements GroupViewMessage {}
+
+    /** Joiner → view service: this incarnation of me holds the state attempt {@code attempt} settled for view {@code number}. */
+    record CaughtUp(long number, long attempt, long incarnation) implements GroupViewMessage {}
+
+    /** View service → member: view installed; start using it. */
+    record Install(GroupView view) implements GroupViewMessage {}
+}

@@ -1,0 +1,50 @@
+package io.replikv.core.twophase;
+
+import io.replikv.core.NodeId;
+import io.replikv.core.util.BinaryReader;
+import io.replikv.core.util.BinaryWriter;
+import io.replikv.core.util.Bytes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** What the group view service keeps durable: the view, its members' incarnations, the attempt counter, a pending change. */
+record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long attemptsStarted, boolean changePending) {
+    private static final int FORMAT = 1;
+    private static final int MEMBERS_MAX = 1024;
+
+    GroupViewState {
+        incarnations = new TreeMap<>(incarnations);
+    }
+
+    Bytes encode() {
+        BinaryWriter w = new BinaryWriter(64);
+        w.writeByte(FORMAT).writeVarLong(view.number()).writeVarLong(attemptsStarted).writeBoolean(changePending);
+        w.writeVarLong(view.members().size());
+        for (NodeId m : view.members()) {
+            w.writeString(m.name());
+            w.writeLong(incarnations.getOrDefault(m, 0L));
+        }
+        return w.toBytes();
+    }
+
+    static GroupViewState decode(Bytes bytes) {
+        BinaryReader r = BinaryReader.of(bytes);
+        int format = r.readByte();
+        if (format != FORMAT) throw new io.replikv.core.util.MalformedInputException("unknown group view format " + format);
+        long number = r.readVarLong();
+        long attempts = r.readVarLong();
+        boolean pending = r.readBoolean();
+        int n = r.readLength(MEMBERS_MAX);
+        List<NodeId> members = new ArrayList<>();
+        TreeMap<NodeId, Long> inc = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            NodeId m = NodeId.of(r.readString(NodeId.NAME_LENGTH_MAX));
+            members.add(m);
+            inc.put(m, r.readLong());
+        }
+        r.expectEnd();
+        return new GroupViewState(new GroupView(number, members), inc, attempts, pending);
+    }
+}

@@ -1,0 +1,36 @@
+package io.replikv.server.runtime;
+
+import io.replikv.core.Node;
+import io.replikv.core.NodeId;
+import io.replikv.core.NodeStatus;
+import io.replikv.core.twophase.TwoPcConfig;
+import io.replikv.core.twophase.TwoPcReplicaCore;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Mode 2pc: an equal replica that coordinates two-phase commits over the current view. Its
+ * members are this node and every {@code --peers} entry; the view service ({@code --viewservice})
+ * decides which of them are in the view. Ready once it is a replica of a view.
+ */
+public final class TwoPcModeFactory implements ModeFactory {
+    @Override
+    public String mode() {
+        return "2pc";
+    }
+
+    @Override
+    public Node create(ModeContext context) {
+        NodeConfig config = context.config();
+        if (config.viewService() == null) throw new IllegalArgumentException("mode 2pc needs --viewservice HOST:PORT");
+        TreeSet<NodeId> members = new TreeSet<>(config.peerNames());
+        members.add(config.self());
+        return new TwoPcReplicaCore(config.self(), List.copyOf(members), NodeConfig.VIEW_SERVICE, TwoPcConfig.DEFAULT,
+                context.prng(), context.storage());
+    }
+
+    @Override
+    public boolean ready(NodeStatus status) {
+        return status.role().equals("replica");
+    }
+}

@@ -1,0 +1,122 @@
+package io.replikv.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replikv.server.cli.ClusterCommand;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real local cluster for integration tests: {@code replikv cluster} as a process, its members'
+ * pids and ports, SIGKILL of any member, and a restart of a member with exactly the arguments the
+ * cluster gave it (same ports, same data directory).
+ */
+final class LocalCluster implements AutoCloseable {
+    static final int TICK_MS = 10;
+
+    final String mode;
+    final int nodes;
+    final int basePort;
+    final Path data;
+    private final ServerProcess cluster;
+    private final Map<String, Long> pids = new TreeMap<>();
+    private final List<ServerProcess> restarted = new ArrayList<>();
+
+    private LocalCluster(String mode, int nodes, int basePort, Path data, ServerProcess cluster) {
+        this.mode = mode;
+        this.nodes = nodes;
+        this.basePort = basePort;
+        this.data = data;
+        this.cluster = cluster;
+    }
+
+    static LocalCluster start(String mode, int nodes) throws Exception {
+        int base = freeBasePort(nodes);
+        Path data = Files.createTempDirectory("replikv-" + mode + "-it");
+        ServerProcess p = ServerProcess.launch(List.of("cluster", "--mode", mode, "--nodes", Integer.toString(nodes),
+                "--base-port", Integer.toString(base), "--data", data.toString(), "--tick-ms", Integer.toString(TICK_MS)));
+        LocalCluster c = new LocalCluster(mode, nodes, base, data, p);
+        Pattern line = Pattern.compile("^(\\S+) pid=(\\d+) ");
+        boolean viewService = mode.equals("pb") || mode.equals("2pc");
+        for (int i = 0; i < nodes + (viewService ? 1 : 0); i++) {
+            Matcher m = line.matcher(p.awaitLine(" pid="));
+            assertThat(m.find()).isTrue();
+            c.pids.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        p.awaitLine("ready");
+        return c;
+    }
+
+    /** A base port P with P+1.., P+101.., P+201.. free for n nodes and the view service, probing fixed candidates. */
+    private static int freeBasePort(int n) {
+        for (int p = 21_000; p < 60_000; p += 1_000) {
+            boolean all = true;
+            for (int i = 0; i <= n && all; i++) all = free(p + i) && free(p + 100 + i) && free(p + 200 + i);
+            if (all) return p;
+        }
+        throw new IllegalStateException("no free base port");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return s.isBound();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    int clientPort(int i) {
+        return basePort + i;
+    }
+
+    String clientAddress(int i) {
+        return "127.0.0.1:" + clientPort(i);
+    }
+
+    long pid(String name) {
+        return pids.get(name);
+    }
+
+    /** SIGKILL: no shutdown hook, no flush; waits until the process is gone. */
+    void kill9(String name) throws Exception {
+        ProcessHandle h = ProcessHandle.of(pid(name)).orElseThrow();
+        new ProcessBuilder("kill", "-9", Long.toString(h.pid())).start().waitFor(10, TimeUnit.SECONDS);
+        h.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Starts member {@code name} again with the arguments the cluster gave it; returns when it logs its addresses. */
+    void restart(String name) throws Exception {
+        List<String> args = ClusterCommand.memberArgs(mode, nodes, basePort, data, TICK_MS, name);
+        ServerProcess p = ServerProcess.launch(args);
+        restarted.add(p);
+        p.awaitLine("event=listening");
+        pids.put(name, p.process().pid());
+    }
+
+    /** Polls {@code condition} until true or the deadline; for things a test can observe but not wait on. */
+    static void await(String what, long seconds, Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.get()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within " + seconds + " s: " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (ServerProcess p : restarted) p.close();
+        cluster.terminate();
+        for (long pid : pids.values()) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+    }
+}
