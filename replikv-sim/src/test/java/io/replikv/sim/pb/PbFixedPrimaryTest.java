@@ -55,5 +55,6 @@ class PbFixedPrimaryTest {
         p.kill(p.primary());
         p.pollView(v -> targets.getFirst().equals(v.primary()), SECOND);
         p.check(0, "a", "true");
+        p.checkLinearizable();
     }
 }

@@ -73,6 +73,7 @@ class PbSeedSweepTest {
         long acknowledged = outcomes.stream().flatMap(List::stream).flatMap(List::stream)
                 .filter(o -> o instanceof Outcome.Ok).count();
         assertThat(acknowledged).as("progress under faults; %s", p.c.seedHint()).isGreaterThan(50);
+        p.checkLinearizable();
     }
 
     private static List<List<Outcome>> perClient() {

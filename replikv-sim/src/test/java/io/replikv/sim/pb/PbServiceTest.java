@@ -97,6 +97,7 @@ class PbServiceTest {
         assertThat(p.c.done(get)).as("Get completed with no initialised primary: %s; %s", p.c.outcome(get),
                 p.c.seedHint()).isFalse();
         assertThat(p.server(s3).serving()).isFalse();
+        p.checkLinearizable();
     }
 
     /** 5.2 TestAtMostOnce, 2015: 100 Appends through an unreliable server. */
@@ -116,6 +117,7 @@ class PbServiceTest {
         }
         p.check(0, "counter", expected.toString());
         assertThat(expected).hasSize(190);
+        p.checkLinearizable();
     }
 
     /** 5.2 TestAtMostOnce, 2014: 100 PutHash through an unreliable server, each returning the previous chain value. */
@@ -137,6 +139,7 @@ class PbServiceTest {
         }
         assertThat(previous).isEqualTo("3868028174");
         p.check(0, "counter", "3868028174");
+        p.checkLinearizable();
     }
 
     /** 5.3 TestFailPut. */
@@ -183,6 +186,7 @@ class PbServiceTest {
         p.check(0, "b", "bbb");
         p.check(0, "c", "cc");
         assertThat(p.primary()).isEqualTo(s3);
+        p.checkLinearizable();
     }
 
     /** Starts the servers of the concurrent tests: the original two, plus one per extra backup. */
@@ -239,6 +243,7 @@ class PbServiceTest {
         p.sleep(SECOND);
         p.checkReplicasAgree();
         killPrimaryAndCompare(p, view1, 3);
+        p.checkLinearizable();
     }
 
     /** 5.5 TestConcurrentSameAppend: 3 × 50 Appends; the append checker on the primary and on the promoted backup. */
@@ -262,6 +267,7 @@ class PbServiceTest {
             PbSim.checkAppends(fromBackup, outcomes, p.c.seedHint());
             assertThat(fromBackup).as("the promoted backup's value; %s", p.c.seedHint()).isEqualTo(fromPrimary);
         }
+        p.checkLinearizable();
     }
 
     /** A client loop appending "x i n y" to key {@code key}, n = 0, 1, ... below {@code count} (or until stopped). */
@@ -295,6 +301,7 @@ class PbServiceTest {
         p.put(3, "1", "x");
         randomPuts(p, 5 * SECOND);
         killPrimaryAndCompare(p, view1, 3);
+        p.checkLinearizable();
     }
 
     /**
@@ -366,6 +373,7 @@ class PbServiceTest {
         assertThat(failures).as(p.c.seedHint()).isEmpty();
         p.put(0, "aaa", "bbb");
         p.check(0, "aaa", "bbb");
+        p.checkLinearizable();
     }
 
     /** 5.8 TestRepeatedCrashUnreliable, 2015: concurrent Appends to one key under kills; the append checker. */
@@ -385,6 +393,7 @@ class PbServiceTest {
         PbSim.checkAppends(p.c.get(0, "0", OPERATION_TICKS_MAX), outcomes, p.c.seedHint());
         p.put(0, "aaa", "bbb");
         p.check(0, "aaa", "bbb");
+        p.checkLinearizable();
     }
 
     /** 5.8 TestRepeatedCrashUnreliable, 2014: PutHash chains on per-client keys under kills. */
@@ -403,6 +412,7 @@ class PbServiceTest {
         assertThat(failures).as(p.c.seedHint()).isEmpty();
         p.put(0, "aaa", "bbb");
         p.check(0, "aaa", "bbb");
+        p.checkLinearizable();
     }
 
     /** Each iteration n: PutHash(key, n) must return the previous chain value; then Get must return the new one. */
@@ -481,6 +491,7 @@ class PbServiceTest {
                     .as("Get to old primary succeeded and produced stale value; %s", p.c.seedHint()).isNotEqualTo("1");
         }
         p.check(1, "a", "111");
+        p.checkLinearizable();
     }
 
     /** 5.10 TestPartition2: a partitioned old primary whose backup died does not complete Gets. */
@@ -516,5 +527,6 @@ class PbServiceTest {
         }
         p.check(1, "a", "2");
         assertThat(p.primary()).isEqualTo(s3);
+        p.checkLinearizable();
     }
 }
