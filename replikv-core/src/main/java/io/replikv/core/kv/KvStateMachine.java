@@ -59,7 +59,7 @@ public final class KvStateMachine {
         return switch (sessions.check(request.clientId(), request.seq())) {
             case SessionTable.Check.Duplicate d -> d.reply();
             case SessionTable.Check.Stale s -> new Result.Refused(
-                    "stale request " + request.seq() + ": this session already applied " + s.lastSeq());
+                    STALE_REQUEST + request.seq() + ": this session already applied " + s.lastSeq());
             case SessionTable.Check.Expired e -> new Result.Refused(SESSION_EXPIRED);
             case SessionTable.Check.Fresh f -> {
                 Result r = execute(command);
@@ -68,6 +68,9 @@ public final class KvStateMachine {
             }
         };
     }
+
+    /** How the reason of the {@link Result.Refused} for a request older than its session's latest begins. */
+    public static final String STALE_REQUEST = "stale request ";
 
     /** The reason of the {@link Result.Refused} for a request of an unknown (evicted) session. */
     public static final String SESSION_EXPIRED = "session expired";

@@ -48,7 +48,7 @@ public final class LinearizabilityChecker {
      * How KvStateMachine words a stale-request refusal ("stale request 3: this session already
      * applied 5"); LinearizabilityCheckerTest holds the two together.
      */
-    static final String STALE_REQUEST_PREFIX = "stale request ";
+    static final String STALE_REQUEST_PREFIX = KvStateMachine.STALE_REQUEST;
 
     public static CheckResult check(List<Operation> history) {
         return check(history, Budget.DEFAULT);
