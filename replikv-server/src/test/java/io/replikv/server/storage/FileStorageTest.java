@@ -251,7 +251,7 @@ class FileStorageTest {
     @Test
     void theLockFileNamesItsOwner() throws Exception {
         try (FileStorage s = FileStorage.open(dir)) {
-            assertThat(Files.readString(dir.resolve(DataDir.LOCK)).strip()).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+            assertThat(Files.readString(s.dir().resolve(DataDir.LOCK)).strip()).isEqualTo(Long.toString(ProcessHandle.current().pid()));
         }
     }
 }
