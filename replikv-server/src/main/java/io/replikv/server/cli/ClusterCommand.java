@@ -3,6 +3,7 @@ package io.replikv.server.cli;
 import io.replikv.server.runtime.ModeRegistry;
 import io.replikv.server.runtime.ModeUnavailableException;
 import io.replikv.server.runtime.RuntimeLimits;
+import io.replikv.server.storage.FsyncMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -57,6 +58,9 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--tick-ms", defaultValue = "" + RuntimeLimits.TICK_MS_DEFAULT,
             description = "Milliseconds per core tick, passed to every node (default: ${DEFAULT-VALUE}).")
     int tickMs;
+
+    @Option(names = "--fsync", defaultValue = "always", description = "always or batch, passed to every node (default: ${DEFAULT-VALUE}).")
+    String fsync;
 
     private final List<Child> children = new ArrayList<>();
     private final PrintStream out = System.out;
@@ -149,7 +153,7 @@ public final class ClusterCommand implements Callable<Integer> {
             List<String> args = new ArrayList<>(List.of("server", "--mode", mode, "--name", name,
                     "--client", address(basePort + i), "--peer", address(basePort + 100 + i),
                     "--http", address(basePort + 200 + i), "--data", data.resolve(name).toString(),
-                    "--tick-ms", Integer.toString(tickMs)));
+                    "--tick-ms", Integer.toString(tickMs), "--fsync", FsyncMode.parse(fsync).flag()));
             List<String> peers = new ArrayList<>();
             for (int j = 1; j <= n; j++) {
                 if (j != i) peers.add("n" + j + "=" + address(basePort + 100 + j) + "/" + address(basePort + j));
