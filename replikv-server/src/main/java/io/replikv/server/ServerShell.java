@@ -21,6 +21,7 @@ import io.replikv.server.runtime.NodeConfig;
 import io.replikv.server.runtime.NodeRuntime;
 import io.replikv.server.runtime.PeerSpec;
 import io.replikv.server.runtime.RuntimeLimits;
+import io.replikv.server.runtime.UnsafeTestFault;
 import io.replikv.server.transport.HostPort;
 import io.replikv.server.transport.NettyPeerTransport;
 import io.replikv.server.transport.PeerCodec;
@@ -70,7 +71,7 @@ public final class ServerShell implements AutoCloseable {
         Storage storage = new MemoryStorage(); // files arrive with the durability work
         NodeConfig nodeConfig = new NodeConfig(config.mode(), config.name(), config.peers(), config.viewService(),
                 config.tickMs(), seed, config.dataDir());
-        Node node = factory.create(new ModeContext(nodeConfig, storage, new Prng(seed)));
+        Node node = UnsafeTestFault.fromEnvironment(factory.create(new ModeContext(nodeConfig, storage, new Prng(seed))), seed);
         log.info("event=node_created node={} mode={} seed={}", config.name(), config.mode(), seed);
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("accept", true), NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(IO_THREADS, new DefaultThreadFactory("io", true), NioIoHandler.newFactory());

@@ -1,0 +1,139 @@
+package io.replikv.server.check;
+
+import io.replikv.server.check.NemesisPlan.Fault;
+import io.replikv.server.check.NemesisPlan.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Carries out a {@link NemesisPlan} on a live cluster: a round every interval, and each fault
+ * undone after its duration (SIGCONT after a pause, a start after a kill or a graceful stop). Every
+ * action runs on one thread, so the set of faulted nodes is always what the plan was told; every
+ * action, skip and failure goes into the log, stamped with the same clock as the history.
+ */
+final class Nemesis {
+    /**
+     * One line of the nemesis log.
+     *
+     * @param atNanos on the history's clock
+     * @param action  kill, pause, restart (a graceful stop), start, resume, skip, error
+     * @param target  a member name, or "-" for a skipped round
+     * @param pid     the process acted on (the new one for start), or 0
+     */
+    record Event(long atNanos, String action, String target, long pid, String detail) {
+        /** True for the actions that take a node away (what a failover is measured from). */
+        boolean fault() {
+            return action.equals("kill") || action.equals("pause") || action.equals("restart");
+        }
+    }
+
+    private final NemesisPlan plan;
+    private final ClusterControl cluster;
+    private final long intervalMs;
+    private final LongSupplier clock;
+    private final ScheduledThreadPoolExecutor thread;
+    /** Faulted nodes and the fault each is under; touched only on the nemesis thread. */
+    private final Map<String, Fault> faulted = new TreeMap<>();
+    private final List<Event> log = new ArrayList<>();
+    private volatile boolean stopping;
+
+    Nemesis(NemesisPlan plan, ClusterControl cluster, long intervalMs, LongSupplier clock) {
+        this.plan = plan;
+        this.cluster = cluster;
+        this.intervalMs = intervalMs;
+        this.clock = clock;
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "nemesis");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the rounds: the first after one interval, so the workload runs unfaulted for a while first. */
+    void start() {
+        thread.scheduleWithFixedDelay(this::round, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops the rounds, undoes every fault still in place (on the nemesis thread, after the action
+     * in progress), and stops the thread. Bounded by the waits of {@link ClusterControl}.
+     */
+    void stopAndHeal() throws InterruptedException {
+        stopping = true; // a round already running finishes; its fault is undone by the heal below
+        Future<?> heal = thread.submit(this::healAll);
+        try {
+            heal.get(ClusterControl.TERM_WAIT_MS + ClusterControl.KILL_WAIT_MS * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            record("error", "-", 0, "healing after the run failed: " + e + " (the final heal tries again)");
+        } finally {
+            thread.shutdownNow(); // undos still scheduled have nothing left to undo
+        }
+    }
+
+    /** The log so far; call after {@link #stopAndHeal}. */
+    synchronized List<Event> log() {
+        return List.copyOf(log);
+    }
+
+    private void round() {
+        if (stopping) return;
+        Optional<Step> step = plan.next(faulted.keySet());
+        if (step.isEmpty()) {
+            record("skip", "-", 0, faulted.isEmpty() ? "nothing to do"
+                    : faulted.size() + " of " + cluster.nodes().size() + " nodes faulted (at most " + plan.faultedMax() + ")");
+            return;
+        }
+        Step s = step.get();
+        try {
+            long pid = cluster.pid(s.target());
+            switch (s.fault()) {
+                case KILL -> cluster.kill(s.target());
+                case PAUSE -> cluster.pause(s.target());
+                case RESTART -> cluster.terminate(s.target());
+            }
+            faulted.put(s.target(), s.fault());
+            record(s.fault().word(), s.target(), pid, "for " + s.durationMs() + " ms");
+            thread.schedule(() -> undo(s.target()), s.durationMs(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            record("error", s.target(), 0, s.fault().word() + " failed: " + e);
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        }
+    }
+
+    private void undo(String target) {
+        Fault fault = faulted.remove(target);
+        if (fault == null) return;
+        try {
+            switch (fault) {
+                case PAUSE -> {
+                    cluster.resume(target);
+                    record("resume", target, cluster.pid(target), "");
+                }
+                case KILL, RESTART -> {
+                    long pid = cluster.start(target);
+                    record("start", target, pid, "");
+                }
+            }
+        } catch (Exception e) {
+            record("error", target, 0, "undoing " + fault.word() + " failed: " + e + " (the final heal tries again)");
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        }
+    }
+
+    private void healAll() {
+        for (String target : new ArrayList<>(faulted.keySet())) undo(target);
+    }
+
+    private synchronized void record(String action, String target, long pid, String detail) {
+        log.add(new Event(clock.getAsLong(), action, target, pid, detail));
+    }
+}
