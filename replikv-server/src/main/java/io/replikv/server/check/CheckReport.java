@@ -17,13 +17,13 @@ import java.util.TreeMap;
  * the verdict, operation counts by outcome and by command, the failovers observed, the nemesis log
  * and whether the cluster came back. Times are shown relative to the start of the workload.
  *
- * @param startNanos    the history clock at the start of the workload
+ * @param startMicros   the history clock (microseconds) at the start of the workload
  * @param notRecovered  null when every member was ready again after the final heal, else why not
  * @param recoveryMs    from the end of the workload until every member was ready (or gave up)
  * @param checkerMs     how long the linearizability checker took
  */
 public record CheckReport(CheckConfig config, String mode, int nodes, String runId, List<Operation> operations,
-                          List<Nemesis.Event> nemesis, long startNanos, String notRecovered, long recoveryMs,
+                          List<Nemesis.Event> nemesis, long startMicros, String notRecovered, long recoveryMs,
                           CheckResult result, long checkerMs) {
     /** Exit statuses of replikv check (docs/check.md). */
     public static final int EXIT_LINEARIZABLE = 0;
@@ -113,9 +113,9 @@ public record CheckReport(CheckConfig config, String mode, int nodes, String run
             if (!e.fault()) continue;
             long best = Long.MAX_VALUE;
             for (Operation op : okWrites) {
-                if (op.callTime() >= e.atNanos()) best = Math.min(best, op.returnTime());
+                if (op.callTime() >= e.atMicros()) best = Math.min(best, op.returnTime());
             }
-            result.add(best == Long.MAX_VALUE ? -1 : (best - e.atNanos()) / 1_000_000);
+            result.add(best == Long.MAX_VALUE ? -1 : (best - e.atMicros()) / 1_000);
         }
         return result;
     }
@@ -129,18 +129,19 @@ public record CheckReport(CheckConfig config, String mode, int nodes, String run
         return List.of(seen.getFirst(), seen.get((seen.size() - 1) / 2), seen.getLast());
     }
 
-    private double relativeSeconds(long nanos) {
-        return (nanos - startNanos) / 1e9;
+    private double relativeSeconds(long micros) {
+        return (micros - startMicros) / 1e6;
     }
 
     public String text() {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "replikv check: %s cluster of %d nodes in %s; %d clients for %d s over %d keys "
-                        + "(check-%s-*); nemesis %s every %d ms; seed %d%n", mode, nodes, config.data(), config.clients(),
-                config.durationS(), config.keys(), runId, config.nemesis(), config.intervalMs(), config.seed()));
+                        + "(check-%s-*); nemesis %s; seed %d%n", mode, nodes, config.data(), config.clients(),
+                config.durationS(), config.keys(), runId,
+                config.faults().isEmpty() ? "none" : config.nemesis() + " every " + config.intervalMs() + " ms", config.seed()));
         out.append("nemesis:").append(nemesis.isEmpty() ? " nothing done" : "").append('\n');
         for (Nemesis.Event e : nemesis) {
-            out.append(String.format(Locale.ROOT, "  +%8.3f s  %-8s %-4s %s%s%n", relativeSeconds(e.atNanos()), e.action(),
+            out.append(String.format(Locale.ROOT, "  +%8.3f s  %-8s %-4s %s%s%n", relativeSeconds(e.atMicros()), e.action(),
                     e.target(), e.pid() == 0 ? "" : "pid " + e.pid() + " ", e.detail()));
         }
         out.append(notRecovered == null
@@ -205,7 +206,7 @@ public record CheckReport(CheckConfig config, String mode, int nodes, String run
         List<Object> log = new ArrayList<>();
         for (Nemesis.Event e : nemesis) {
             Map<String, Object> em = new LinkedHashMap<>();
-            em.put("atMs", (e.atNanos() - startNanos) / 1_000_000);
+            em.put("atMs", (e.atMicros() - startMicros) / 1_000);
             em.put("action", e.action());
             em.put("target", e.target());
             em.put("pid", e.pid());

@@ -84,9 +84,9 @@ public final class CheckRun {
     }
 
     private CheckReport runOn(ClusterControl cluster, ClusterFile file) throws NotReadyException, IOException, InterruptedException {
-        Recorder recorder = new Recorder(System::nanoTime);
         List<Bytes> keys = Workload.keys(runId, config.keys());
         List<KvClient> clients = connect(file);
+        Recorder recorder = new Recorder(System::nanoTime);
         Thread healOnExit = new Thread(() -> healQuietly(cluster), "check-heal-on-exit");
         Runtime.getRuntime().addShutdownHook(healOnExit);
         try {
@@ -97,14 +97,14 @@ public final class CheckRun {
             progress.printf("check: %d clients for %d s, nemesis %s; keys check-%s-0..%d%n", config.clients(),
                     config.durationS(), config.nemesis(), runId, config.keys() - 1);
             long start = recorder.now();
-            List<Thread> workers = startWorkers(clients, keys, recorder, start + TimeUnit.SECONDS.toNanos(config.durationS()));
-            nemesis.start();
+            List<Thread> workers = startWorkers(clients, keys, recorder, start + TimeUnit.SECONDS.toMicros(config.durationS()));
+            if (!config.faults().isEmpty()) nemesis.start();
             Thread.sleep(TimeUnit.SECONDS.toMillis(config.durationS()));
             long end = recorder.now();
             nemesis.stopAndHeal();
             for (String done : cluster.heal()) progress.println("check: after the run: " + done);
             String notRecovered = cluster.awaitReady(READY_TIMEOUT_MS);
-            long recoveryMs = (recorder.now() - end) / 1_000_000;
+            long recoveryMs = (recorder.now() - end) / 1_000;
             long drainUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MS);
             for (Thread w : workers) w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainUntil - System.nanoTime())));
             if (notRecovered == null) finalReads(clients.getFirst(), keys, recorder);
@@ -148,14 +148,14 @@ public final class CheckRun {
         return clients;
     }
 
-    private List<Thread> startWorkers(List<KvClient> clients, List<Bytes> keys, Recorder recorder, long deadlineNanos) {
+    private List<Thread> startWorkers(List<KvClient> clients, List<Bytes> keys, Recorder recorder, long deadlineMicros) {
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
             String name = "c" + (i + 1);
             KvStore store = KvStore.of(clients.get(i));
             Workload workload = new Workload(name, keys, config.seed() * 1_000 + i);
             Thread t = new Thread(() -> {
-                while (recorder.now() < deadlineNanos) {
+                while (recorder.now() < deadlineMicros) {
                     if (!recorder.run(name, store, workload.next())) return;
                 }
             }, "check-client-" + name);

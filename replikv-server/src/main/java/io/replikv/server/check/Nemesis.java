@@ -24,12 +24,12 @@ final class Nemesis {
     /**
      * One line of the nemesis log.
      *
-     * @param atNanos on the history's clock
+     * @param atMicros on the history's clock (microseconds)
      * @param action  kill, pause, restart (a graceful stop), start, resume, skip, error
      * @param target  a member name, or "-" for a skipped round
      * @param pid     the process acted on (the new one for start), or 0
      */
-    record Event(long atNanos, String action, String target, long pid, String detail) {
+    record Event(long atMicros, String action, String target, long pid, String detail) {
         /** True for the actions that take a node away (what a failover is measured from). */
         boolean fault() {
             return action.equals("kill") || action.equals("pause") || action.equals("restart");

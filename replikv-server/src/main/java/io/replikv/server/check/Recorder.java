@@ -9,36 +9,41 @@ import java.util.function.LongSupplier;
 
 /**
  * The history of a live check, shared by the client threads: each operation's call and return,
- * stamped with a monotonic clock (System.nanoTime in the command). Once {@link #close() closed}, it
+ * stamped in microseconds since the recorder was made, from a monotonic nanosecond clock
+ * (System.nanoTime in the command). Microseconds keep the checker's report readable; two events
+ * in the same microsecond count as concurrent, which can only make the check more lenient. Once {@link #close() closed}, it
  * takes no new calls and ignores late returns: an operation still running then stays "never
  * returned", which the checker reads as "may take effect at any time after its call, or never".
  */
 final class Recorder {
     private final History history = new History();
-    private final LongSupplier clock;
+    private final LongSupplier nanoClock;
+    private final long originNanos;
     private long nextId = 1;
     private boolean closed;
 
-    Recorder(LongSupplier clock) {
-        this.clock = clock;
+    Recorder(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        this.originNanos = nanoClock.getAsLong();
     }
 
+    /** Microseconds since the recorder was made: the history's time. */
     long now() {
-        return clock.getAsLong();
+        return (nanoClock.getAsLong() - originNanos) / 1_000;
     }
 
     /** Records a call now; its id, or -1 once closed (the caller must not run the command then). */
     synchronized long call(String client, Command command) {
         if (closed) return -1;
         long id = nextId++;
-        history.call(id, client, command, clock.getAsLong());
+        history.call(id, client, command, now());
         return id;
     }
 
     /** Records the return of operation {@code id} now, unless the recorder is closed. */
     synchronized void complete(long id, Outcome outcome) {
         if (closed) return;
-        history.complete(id, clock.getAsLong(), outcome);
+        history.complete(id, now(), outcome);
     }
 
     /** Runs {@code command} through {@code store} and records it; false once closed. */
