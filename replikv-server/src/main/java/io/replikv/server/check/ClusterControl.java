@@ -32,6 +32,7 @@ final class ClusterControl {
     static final long READY_POLL_MS = 100;
 
     private final Path data;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private ClusterFile file;
 
     ClusterControl(Path data, ClusterFile file) {
@@ -128,9 +129,13 @@ final class ClusterControl {
         return ProcessHandle.of(file().clusterPid()).map(ProcessHandle::isAlive).orElse(false);
     }
 
+    /** True when member {@code name} answers /readyz now. */
+    boolean ready(String name) throws InterruptedException {
+        return ChildLauncher.ready(http, member(name).http());
+    }
+
     /** Null once every member answers /readyz, else (after {@code timeoutMs}) which did not. */
     String awaitReady(long timeoutMs) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (true) {
             List<String> notReady = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -16,16 +17,19 @@ import java.util.function.LongSupplier;
 
 /**
  * Carries out a {@link NemesisPlan} on a live cluster: a round every interval, and each fault
- * undone after its duration (SIGCONT after a pause, a start after a kill or a graceful stop). Every
- * action runs on one thread, so the set of faulted nodes is always what the plan was told; every
- * action, skip and failure goes into the log, stamped with the same clock as the history.
+ * undone after its duration (SIGCONT after a pause, a start after a kill or a graceful stop). A
+ * node counts as faulted from its fault until it answers /readyz again after the undo: a process
+ * that was just started is still booting (and, while storage is in memory, catching up), and
+ * faulting another node meanwhile would take more nodes away than the mode's limit. Every action
+ * runs on one thread, so the faulted set is always what the plan was told; every action, skip and
+ * failure goes into the log, stamped with the same clock as the history.
  */
 final class Nemesis {
     /**
      * One line of the nemesis log.
      *
      * @param atMicros on the history's clock (microseconds)
-     * @param action  kill, pause, restart (a graceful stop), start, resume, skip, error
+     * @param action  kill, pause, restart (a graceful stop), start, resume, ready (up again), skip, error
      * @param target  a member name, or "-" for a skipped round
      * @param pid     the process acted on (the new one for start), or 0
      */
@@ -36,6 +40,16 @@ final class Nemesis {
         }
     }
 
+    /** How often a node that was brought back is asked whether it is ready again, in milliseconds. */
+    static final long RECOVERY_POLL_MS = 100;
+
+    /**
+     * How long a node that was brought back may take to be ready before it counts as up anyway, in
+     * milliseconds: a JVM start plus an election or a view change on a busy machine take seconds,
+     * and a node that never comes back must not stop the nemesis for the rest of the run.
+     */
+    static final long RECOVERY_TIMEOUT_MS = 30_000;
+
     private final NemesisPlan plan;
     private final ClusterControl cluster;
     private final long intervalMs;
@@ -43,6 +57,8 @@ final class Nemesis {
     private final ScheduledThreadPoolExecutor thread;
     /** Faulted nodes and the fault each is under; touched only on the nemesis thread. */
     private final Map<String, Fault> faulted = new TreeMap<>();
+    /** Nodes brought back that are not ready yet, and until when they are waited for (history clock); nemesis thread only. */
+    private final Map<String, Long> recovering = new TreeMap<>();
     private final List<Event> log = new ArrayList<>();
     private volatile boolean stopping;
 
@@ -86,10 +102,13 @@ final class Nemesis {
 
     private void round() {
         if (stopping) return;
-        Optional<Step> step = plan.next(faulted.keySet());
+        TreeSet<String> down = new TreeSet<>(faulted.keySet());
+        down.addAll(recovering.keySet());
+        Optional<Step> step = plan.next(down);
         if (step.isEmpty()) {
-            record("skip", "-", 0, faulted.isEmpty() ? "nothing to do"
-                    : faulted.size() + " of " + cluster.nodes().size() + " nodes faulted (at most " + plan.faultedMax() + ")");
+            record("skip", "-", 0, down.isEmpty() ? "nothing to do"
+                    : down.size() + " of " + cluster.nodes().size() + " nodes faulted or not ready yet (at most "
+                            + plan.faultedMax() + ")");
             return;
         }
         Step s = step.get();
@@ -123,10 +142,36 @@ final class Nemesis {
                     record("start", target, pid, "");
                 }
             }
+            if (!stopping) {
+                recovering.put(target, clock.getAsLong() + RECOVERY_TIMEOUT_MS * 1_000);
+                thread.schedule(() -> pollRecovered(target), RECOVERY_POLL_MS, TimeUnit.MILLISECONDS);
+            }
         } catch (Exception e) {
             record("error", target, 0, "undoing " + fault.word() + " failed: " + e + " (the final heal tries again)");
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
         }
+    }
+
+    /** Counts {@code target} as up again once it answers /readyz (or its recovery time is over). */
+    private void pollRecovered(String target) {
+        Long until = recovering.get(target);
+        if (until == null || stopping) return;
+        try {
+            if (cluster.ready(target)) {
+                recovering.remove(target);
+                record("ready", target, cluster.pid(target), "");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (clock.getAsLong() > until) {
+            recovering.remove(target);
+            record("error", target, cluster.pid(target), "not ready within " + RECOVERY_TIMEOUT_MS + " ms; counted as up again");
+            return;
+        }
+        thread.schedule(() -> pollRecovered(target), RECOVERY_POLL_MS, TimeUnit.MILLISECONDS);
     }
 
     private void healAll() {
