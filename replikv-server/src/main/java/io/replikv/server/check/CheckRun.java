@@ -87,13 +87,14 @@ public final class CheckRun {
         List<Bytes> keys = Workload.keys(runId, config.keys());
         List<KvClient> clients = connect(file);
         Recorder recorder = new Recorder(System::nanoTime);
-        Thread healOnExit = new Thread(() -> healQuietly(cluster), "check-heal-on-exit");
+        List<String> nodes = cluster.nodes();
+        Nemesis nemesis = new Nemesis(new NemesisPlan(config.faults(), nodes,
+                NemesisPlan.faultedMax(file.mode(), nodes.size()), config.intervalMs(), config.seed()),
+                cluster, config.intervalMs(), recorder::now);
+        // Ctrl-C in the middle: stop the nemesis first (it would fault nodes again), then heal
+        Thread healOnExit = new Thread(() -> healQuietly(nemesis, cluster), "check-heal-on-exit");
         Runtime.getRuntime().addShutdownHook(healOnExit);
         try {
-            List<String> nodes = cluster.nodes();
-            Nemesis nemesis = new Nemesis(new NemesisPlan(config.faults(), nodes,
-                    NemesisPlan.faultedMax(file.mode(), nodes.size()), config.intervalMs(), config.seed()),
-                    cluster, config.intervalMs(), recorder::now);
             progress.printf("check: %d clients for %d s, nemesis %s; keys check-%s-0..%d%n", config.clients(),
                     config.durationS(), config.nemesis(), runId, config.keys() - 1);
             long start = recorder.now();
@@ -175,8 +176,9 @@ public final class CheckRun {
         for (Bytes key : keys) recorder.run("final", store, new Command.Get(key));
     }
 
-    private void healQuietly(ClusterControl cluster) {
+    private void healQuietly(Nemesis nemesis, ClusterControl cluster) {
         try {
+            nemesis.stopAndHeal();
             cluster.heal();
         } catch (IOException e) {
             progress.println("check: could not heal the cluster on exit: " + e);

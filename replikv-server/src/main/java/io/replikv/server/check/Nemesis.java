@@ -83,7 +83,8 @@ final class Nemesis {
      * Stops the rounds, undoes every fault still in place (on the nemesis thread, after the action
      * in progress), and stops the thread. Bounded by the waits of {@link ClusterControl}.
      */
-    void stopAndHeal() throws InterruptedException {
+    synchronized void stopAndHeal() throws InterruptedException {
+        if (thread.isShutdown()) return; // done already (the run's end and a Ctrl-C may both ask)
         stopping = true; // a round already running finishes; its fault is undone by the heal below
         Future<?> heal = thread.submit(this::healAll);
         try {
@@ -96,8 +97,10 @@ final class Nemesis {
     }
 
     /** The log so far; call after {@link #stopAndHeal}. */
-    synchronized List<Event> log() {
-        return List.copyOf(log);
+    List<Event> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
     }
 
     private void round() {
@@ -178,7 +181,9 @@ final class Nemesis {
         for (String target : new ArrayList<>(faulted.keySet())) undo(target);
     }
 
-    private synchronized void record(String action, String target, long pid, String detail) {
-        log.add(new Event(clock.getAsLong(), action, target, pid, detail));
+    private void record(String action, String target, long pid, String detail) {
+        synchronized (log) { // not the Nemesis monitor: stopAndHeal holds that while the nemesis thread records
+            log.add(new Event(clock.getAsLong(), action, target, pid, detail));
+        }
     }
 }
