@@ -21,6 +21,7 @@ import io.replikv.server.runtime.NodeConfig;
 import io.replikv.server.runtime.NodeRuntime;
 import io.replikv.server.runtime.PeerSpec;
 import io.replikv.server.runtime.RuntimeLimits;
+import io.replikv.server.runtime.UnsafeTestFault;
 import io.replikv.server.storage.FileStorage;
 import io.replikv.server.transport.HostPort;
 import io.replikv.server.transport.NettyPeerTransport;
@@ -74,7 +75,7 @@ public final class ServerShell implements AutoCloseable {
                 config.tickMs(), seed, config.dataDir());
         Node node;
         try {
-            node = factory.create(new ModeContext(nodeConfig, storage, new Prng(seed)));
+            node = UnsafeTestFault.fromEnvironment(factory.create(new ModeContext(nodeConfig, storage, new Prng(seed))), seed);
         } catch (RuntimeException e) {
             if (storage instanceof FileStorage files) closeStorage(files); // release the directory's lock
             throw e;

@@ -6,17 +6,16 @@ import io.replikv.server.runtime.RuntimeLimits;
 import io.replikv.server.storage.FsyncMode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +24,10 @@ import picocli.CommandLine.Option;
  * {@code replikv cluster}: a whole local cluster, one OS process per node (this same program,
  * started again with {@code java -cp}), on 127.0.0.1. Node i serves clients on P+i, peers on
  * P+100+i and HTTP on P+200+i; the view service (modes pb and 2pc) has peer port P+100 and HTTP
- * P+200. Prints one line per process, then "ready" once every node answers /readyz; stops every
- * child on Ctrl-C or SIGTERM, and the children stop by themselves if this process dies.
+ * P+200. Prints one line per process, writes {@code DATA/cluster.json} ({@link ClusterFile}), then
+ * "ready" once every node answers /readyz; stops every child on Ctrl-C or SIGTERM, and the children
+ * stop by themselves if this process dies. A member that someone else restarted (replikv check,
+ * which records the new pid in cluster.json) is adopted: reported, and stopped with the rest.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs a local cluster: one process per node on 127.0.0.1, until Ctrl-C.")
@@ -42,6 +43,16 @@ public final class ClusterCommand implements Callable<Integer> {
 
     /** How long a child gets to stop after SIGTERM before it is killed, in milliseconds. */
     static final long CHILD_STOP_TIMEOUT_MS = 10_000;
+
+    /** Pause between two looks at the members (and at cluster.json for restarts), in milliseconds. */
+    static final long WATCH_POLL_MS = 500;
+
+    /**
+     * How long no member may be alive before the cluster gives up and exits, in milliseconds. Not
+     * zero: replikv check may kill every member of a one-node cluster and restart it a few seconds
+     * later, and the cluster must still be there (its members stop with it).
+     */
+    static final long ALL_DOWN_GRACE_MS = 15_000;
 
     @Option(names = "--mode", required = true, description = "Replication mode: single, pb, 2pc, raft.")
     String mode;
@@ -66,13 +77,24 @@ public final class ClusterCommand implements Callable<Integer> {
     String fsync = "always";
 
     private final List<Child> children = new ArrayList<>();
+    /** Members now running as a process someone else started (name to pid), from cluster.json. */
+    private final Map<String, Long> adopted = new TreeMap<>();
     private final PrintStream out = System.out;
 
     /** One launched process. */
     record Child(String name, Process process, int httpPort) {}
 
-    /** What to launch for one process. */
-    record Launch(String name, List<String> serverArgs, String line, int httpPort) {}
+    /**
+     * What to launch for one process.
+     *
+     * @param role   "viewservice" or "server"
+     * @param client RESP address, null for the view service
+     */
+    record Launch(String name, String role, List<String> serverArgs, String client, String peer, String http, int httpPort) {
+        String line() {
+            return (client == null ? "" : "client=" + client + " ") + "peer=" + peer + " http=" + http;
+        }
+    }
 
     /**
      * The arguments (after the jar's main class) that start member {@code name} of the cluster
@@ -104,14 +126,19 @@ public final class ClusterCommand implements Callable<Integer> {
         }
         Files.createDirectories(data);
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopChildren, "cluster-shutdown"));
+        List<ClusterFile.Member> members = new ArrayList<>();
         for (Launch l : plan) {
             Child c = launch(l);
             synchronized (children) {
                 children.add(c);
             }
             out.println(l.name() + " pid=" + c.process().pid() + " " + l.line() + " log=" + logFile(l.name()));
+            members.add(new ClusterFile.Member(l.name(), l.role(), c.process().pid(), l.client(), l.peer(), l.http(),
+                    l.serverArgs(), logFile(l.name()).toString(), ClusterFile.STARTED_BY_CLUSTER));
         }
         out.flush();
+        new ClusterFile(ClusterFile.FORMAT, mode, plan.size() - (viewService() ? 1 : 0), basePort, tickMs, dir().toString(),
+                ProcessHandle.current().pid(), members).write(data);
         String notReady = awaitReady();
         if (notReady != null) {
             System.err.println("replikv: " + notReady);
@@ -120,7 +147,16 @@ public final class ClusterCommand implements Callable<Integer> {
         }
         out.println("ready");
         out.flush();
-        return watchChildren();
+        return watchMembers();
+    }
+
+    private boolean viewService() {
+        return mode.equals("pb") || mode.equals("2pc");
+    }
+
+    /** The data directory as an absolute path: cluster.json and restarts must not depend on the working directory. */
+    private Path dir() {
+        return data.toAbsolutePath().normalize();
     }
 
     List<Launch> plan() throws ModeUnavailableException {
@@ -136,26 +172,27 @@ public final class ClusterCommand implements Callable<Integer> {
         if (tickMs < RuntimeLimits.TICK_MS_MIN || tickMs > RuntimeLimits.TICK_MS_MAX) {
             throw new IllegalArgumentException("--tick-ms must be " + RuntimeLimits.TICK_MS_MIN + ".." + RuntimeLimits.TICK_MS_MAX);
         }
-        boolean viewService = mode.equals("pb") || mode.equals("2pc");
+        boolean viewService = viewService();
+        Path dir = dir();
         List<Launch> plan = new ArrayList<>();
         if (viewService) {
             List<String> vsArgs = new ArrayList<>(List.of("viewservice", "--mode", mode, "--name", "vs",
                     "--peer", address(basePort + 100), "--http", address(basePort + 200),
-                    "--data", data.resolve("vs").toString(), "--tick-ms", Integer.toString(tickMs)));
+                    "--data", dir.resolve("vs").toString(), "--tick-ms", Integer.toString(tickMs)));
             if (mode.equals("pb")) vsArgs.addAll(List.of("--backups", Integer.toString(backups)));
             if (mode.equals("2pc")) {
                 List<String> names = new ArrayList<>();
                 for (int i = 1; i <= n; i++) names.add("n" + i);
                 vsArgs.addAll(List.of("--members", String.join(",", names)));
             }
-            plan.add(new Launch("vs", vsArgs,
-                    "peer=" + address(basePort + 100) + " http=" + address(basePort + 200), basePort + 200));
+            plan.add(new Launch("vs", "viewservice", vsArgs, null, address(basePort + 100), address(basePort + 200),
+                    basePort + 200));
         }
         for (int i = 1; i <= n; i++) {
             String name = "n" + i;
             List<String> args = new ArrayList<>(List.of("server", "--mode", mode, "--name", name,
                     "--client", address(basePort + i), "--peer", address(basePort + 100 + i),
-                    "--http", address(basePort + 200 + i), "--data", data.resolve(name).toString(),
+                    "--http", address(basePort + 200 + i), "--data", dir.resolve(name).toString(),
                     "--tick-ms", Integer.toString(tickMs), "--fsync", FsyncMode.parse(fsync).flag()));
             List<String> peers = new ArrayList<>();
             for (int j = 1; j <= n; j++) {
@@ -163,8 +200,8 @@ public final class ClusterCommand implements Callable<Integer> {
             }
             if (!peers.isEmpty()) args.addAll(List.of("--peers", String.join(",", peers)));
             if (viewService) args.addAll(List.of("--viewservice", address(basePort + 100)));
-            plan.add(new Launch(name, args, "client=" + address(basePort + i) + " peer=" + address(basePort + 100 + i)
-                    + " http=" + address(basePort + 200 + i), basePort + 200 + i));
+            plan.add(new Launch(name, "server", args, address(basePort + i), address(basePort + 100 + i),
+                    address(basePort + 200 + i), basePort + 200 + i));
         }
         return plan;
     }
@@ -174,21 +211,12 @@ public final class ClusterCommand implements Callable<Integer> {
     }
 
     private Path logFile(String name) {
-        return data.resolve(name + ".log");
+        return dir().resolve(name + ".log");
     }
 
     private Child launch(Launch l) throws IOException {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(l.serverArgs());
-        command.addAll(List.of("--parent-pid", Long.toString(ProcessHandle.current().pid())));
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(l.name()).toFile()));
-        // stdin stays a pipe that this process never closes: the child sees end-of-file when we die.
-        return new Child(l.name(), pb.start(), l.httpPort());
+        Process p = ChildLauncher.start(l.serverArgs(), ProcessHandle.current().pid(), logFile(l.name()));
+        return new Child(l.name(), p, l.httpPort());
     }
 
     /** Null when every child answers /readyz, else why not. */
@@ -211,29 +239,85 @@ public final class ClusterCommand implements Callable<Integer> {
     }
 
     private static boolean ready(HttpClient http, int port) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
+        return ChildLauncher.ready(http, address(port));
+    }
+
+    /**
+     * Reports each member's exit, and adopts a member that cluster.json says was restarted by
+     * someone else (reported as "n2 pid=... restarted by check"). Returns once no member has been
+     * alive for {@link #ALL_DOWN_GRACE_MS} (the shutdown hook usually comes first).
+     */
+    private int watchMembers() throws InterruptedException {
+        Map<String, Long> watched = new TreeMap<>();
+        for (Child c : snapshot()) {
+            watched.put(c.name(), c.process().pid());
+            c.process().onExit().thenRun(() -> report(c.name() + " exited code=" + c.process().exitValue()));
+        }
+        long allDownSince = -1;
+        while (true) {
+            Thread.sleep(WATCH_POLL_MS);
+            adoptRestarted(watched);
+            boolean anyAlive = watched.values().stream().anyMatch(ClusterCommand::alive);
+            if (anyAlive) {
+                allDownSince = -1;
+            } else if (allDownSince < 0) {
+                allDownSince = System.nanoTime();
+            } else if (System.nanoTime() - allDownSince > TimeUnit.MILLISECONDS.toNanos(ALL_DOWN_GRACE_MS)) {
+                System.err.println("replikv: every node has exited");
+                return ExitCodes.FAILURE;
+            }
         }
     }
 
-    /** Reports each child's exit; returns when all have exited (the shutdown hook usually comes first). */
-    private int watchChildren() throws InterruptedException {
-        List<Child> all = snapshot();
-        CountDownLatch exited = new CountDownLatch(all.size());
-        for (Child c : all) {
-            c.process().onExit().thenRun(() -> {
-                out.println(c.name() + " exited code=" + c.process().exitValue());
-                out.flush();
-                exited.countDown();
-            });
+    /** Picks up members that cluster.json names with a pid we do not watch yet. */
+    private void adoptRestarted(Map<String, Long> watched) {
+        ClusterFile file;
+        try {
+            file = ClusterFile.read(data);
+        } catch (IOException e) {
+            return; // being rewritten by its rename, or removed by hand: look again next time
         }
-        exited.await();
-        System.err.println("replikv: every node has exited");
-        return ExitCodes.FAILURE;
+        for (ClusterFile.Member m : file.processes()) {
+            Long old = watched.get(m.name());
+            if (old == null || old == m.pid()) continue;
+            watched.put(m.name(), m.pid());
+            synchronized (adopted) {
+                adopted.put(m.name(), m.pid());
+            }
+            report(m.name() + " pid=" + m.pid() + " restarted by " + m.startedBy());
+            ProcessHandle.of(m.pid()).ifPresent(h -> h.onExit().thenRun(() -> report(m.name() + " pid=" + m.pid() + " exited")));
+        }
+    }
+
+    private void report(String line) {
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Live members someone else started: those adopted so far, and any cluster.json names that we did not see yet. */
+    private List<ProcessHandle> adoptedHandles() {
+        TreeSet<Long> pids;
+        synchronized (adopted) {
+            pids = new TreeSet<>(adopted.values());
+        }
+        try {
+            for (ClusterFile.Member m : ClusterFile.read(data).processes()) {
+                if (m.startedBy().equals(ClusterFile.STARTED_BY_CHECK)) pids.add(m.pid());
+            }
+        } catch (IOException e) {
+            // none written yet, or being rewritten: the adopted ones are all we know
+        }
+        List<ProcessHandle> handles = new ArrayList<>();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(handles::add);
+        }
+        return handles;
     }
 
     private List<Child> snapshot() {
@@ -242,13 +326,23 @@ public final class ClusterCommand implements Callable<Integer> {
         }
     }
 
-    /** SIGTERM to every child, then wait (bounded) and kill what is left. */
+    /** SIGTERM to every child and adopted member, then wait (bounded) and kill what is left. */
     private void stopChildren() {
         List<Child> all = snapshot();
         for (Child c : all) {
             if (c.process().isAlive()) c.process().toHandle().destroy(); // SIGTERM; keeps its stdin pipe open
         }
+        List<ProcessHandle> others = adoptedHandles();
+        for (ProcessHandle h : others) h.destroy();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CHILD_STOP_TIMEOUT_MS);
+        for (ProcessHandle h : others) {
+            try {
+                h.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            }
+        }
         for (Child c : all) {
             try {
                 long left = Math.max(0, deadline - System.nanoTime());

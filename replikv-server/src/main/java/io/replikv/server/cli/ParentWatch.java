@@ -9,7 +9,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes a child of {@code replikv cluster} die with its parent, even when the parent is killed
  * with SIGKILL and cannot stop its children: it watches the parent's process (ProcessHandle.onExit)
- * and its own stdin, a pipe from the parent that reaches end-of-file when the parent is gone.
+ * and, when that parent launched this process itself, its own stdin, a pipe from the parent that
+ * reaches end-of-file when the parent is gone. A member restarted by someone else ({@code replikv
+ * check}) names the cluster as its parent too, but its stdin belongs to whoever launched it, so
+ * only the pid is watched: it outlives the check and stops with the cluster.
  */
 final class ParentWatch {
     private static final Logger log = LoggerFactory.getLogger(ParentWatch.class);
@@ -34,6 +37,8 @@ final class ParentWatch {
             return;
         }
         parent.get().onExit().thenRun(once);
+        boolean launchedByParent = ProcessHandle.current().parent().map(p -> p.pid() == parentPid).orElse(false);
+        if (!launchedByParent) return;
         Thread stdin = new Thread(() -> {
             try (InputStream in = System.in) {
                 byte[] sink = new byte[256];

@@ -42,10 +42,16 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static LocalCluster start(String mode, int nodes) throws Exception {
+        return start(mode, nodes, Map.of());
+    }
+
+    /** A cluster whose processes get these environment variables too (e.g. a test-only fault). */
+    static LocalCluster start(String mode, int nodes, Map<String, String> environment) throws Exception {
         int base = freeBasePort(nodes);
         Path data = Files.createTempDirectory("replikv-" + mode + "-it");
         ServerProcess p = ServerProcess.launch(List.of("cluster", "--mode", mode, "--nodes", Integer.toString(nodes),
-                "--base-port", Integer.toString(base), "--data", data.toString(), "--tick-ms", Integer.toString(TICK_MS)));
+                "--base-port", Integer.toString(base), "--data", data.toString(), "--tick-ms", Integer.toString(TICK_MS)),
+                environment);
         LocalCluster c = new LocalCluster(mode, nodes, base, data, p);
         Pattern line = Pattern.compile("^(\\S+) pid=(\\d+) ");
         boolean viewService = mode.equals("pb") || mode.equals("2pc");

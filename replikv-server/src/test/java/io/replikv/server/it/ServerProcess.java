@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -50,12 +51,19 @@ final class ServerProcess implements AutoCloseable {
 
     /** Launches {@code Main} with {@code args}; stdout and stderr merged. */
     static ServerProcess launch(List<String> args) throws IOException {
+        return launch(args, Map.of());
+    }
+
+    /** Launches {@code Main} with {@code args} and these environment variables added; stdout and stderr merged. */
+    static ServerProcess launch(List<String> args, Map<String, String> environment) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 jar().toString(), "io.replikv.server.cli.Main"));
         command.addAll(args);
-        return new ServerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(environment);
+        return new ServerProcess(pb.start());
     }
 
     /** A single-mode server on free ports; returns once it logged its addresses. */
@@ -94,6 +102,13 @@ final class ServerProcess implements AutoCloseable {
 
     String output() {
         return output.toString();
+    }
+
+    /** Waits (bounded) for the process to end by itself; its exit status, with every line of its output read. */
+    int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) throw new AssertionError("did not end within " + seconds + " s:\n" + output);
+        reader.join(TimeUnit.SECONDS.toMillis(30));
+        return process.exitValue();
     }
 
     /** SIGTERM, then wait (bounded) for the exit status. */
