@@ -21,25 +21,11 @@ import redis.clients.jedis.Jedis;
  * SIGTERM stops its child before exiting.
  */
 class ClusterIT {
-    /** A base port P with P+1, P+101 and P+201 free, probing fixed candidates in order. */
-    private static int freeBasePort() {
-        for (int p = 21_000; p < 60_000; p += 1_000) {
-            if (free(p + 1) && free(p + 101) && free(p + 201)) return p;
-        }
-        throw new IllegalStateException("no free base port");
-    }
 
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return s.isBound();
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     @Test
     void aSingleNodeClusterGetsReadyServesAndStopsItsChildOnSigterm() throws Exception {
-        int base = freeBasePort();
+        int base = Ports.freeBasePort(1);
         Path data = Files.createTempDirectory("replikv-cluster-it");
         try (ServerProcess cluster = ServerProcess.launch(List.of("cluster", "--mode", "single", "--nodes", "1",
                 "--base-port", Integer.toString(base), "--data", data.toString()))) {

@@ -31,23 +31,7 @@ class DurabilityIT {
 
     static final int NODES = 3;
 
-    /** A base port P with P+1..P+3, P+101..P+103 and P+201..P+203 free, probing fixed candidates in order. */
-    private static int freeBasePort(int from) {
-        for (int p = from; p < 60_000; p += 1_000) {
-            boolean all = true;
-            for (int i = 1; i <= NODES && all; i++) all = free(p + i) && free(p + 100 + i) && free(p + 200 + i);
-            if (all) return p;
-        }
-        throw new IllegalStateException("no free base port");
-    }
 
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return s.isBound();
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     /** A running `replikv cluster`: the process and its nodes' pids. */
     record Cluster(ServerProcess process, List<Long> nodePids, int basePort) {}
@@ -80,7 +64,7 @@ class DurabilityIT {
     void aRaftClusterKeepsEveryAcknowledgedWriteThroughSigkillOfEveryNode() throws Exception {
         Path data = Files.createTempDirectory("replikv-durability-it");
         Map<String, String> acknowledged = new LinkedHashMap<>();
-        Cluster first = startRaftCluster(data, freeBasePort(24_000));
+        Cluster first = startRaftCluster(data, Ports.freeBasePort(NODES));
         try {
             List<Jedis> clients = new ArrayList<>();
             for (int i = 1; i <= NODES; i++) clients.add(new Jedis("127.0.0.1", first.basePort() + i, 30_000));
@@ -111,7 +95,7 @@ class DurabilityIT {
         }
 
         // new ports, same names and data directories: members are known by name
-        Cluster second = startRaftCluster(data, freeBasePort(first.basePort() + 1_000));
+        Cluster second = startRaftCluster(data, Ports.freeBasePort(NODES));
         try {
             for (int i = 1; i <= NODES; i++) {
                 try (Jedis j = new Jedis("127.0.0.1", second.basePort() + i, 30_000)) {

@@ -47,7 +47,7 @@ final class LocalCluster implements AutoCloseable {
 
     /** A cluster whose processes get these environment variables too (e.g. a test-only fault). */
     static LocalCluster start(String mode, int nodes, Map<String, String> environment) throws Exception {
-        int base = freeBasePort(nodes);
+        int base = Ports.freeBasePort(nodes);
         Path data = Files.createTempDirectory("replikv-" + mode + "-it");
         ServerProcess p = ServerProcess.launch(List.of("cluster", "--mode", mode, "--nodes", Integer.toString(nodes),
                 "--base-port", Integer.toString(base), "--data", data.toString(), "--tick-ms", Integer.toString(TICK_MS)),
@@ -64,23 +64,7 @@ final class LocalCluster implements AutoCloseable {
         return c;
     }
 
-    /** A base port P with P+1.., P+101.., P+201.. free for n nodes and the view service, probing fixed candidates. */
-    private static int freeBasePort(int n) {
-        for (int p = 21_000; p < 60_000; p += 1_000) {
-            boolean all = true;
-            for (int i = 0; i <= n && all; i++) all = free(p + i) && free(p + 100 + i) && free(p + 200 + i);
-            if (all) return p;
-        }
-        throw new IllegalStateException("no free base port");
-    }
 
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return s.isBound();
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
     int clientPort(int i) {
         return basePort + i;
