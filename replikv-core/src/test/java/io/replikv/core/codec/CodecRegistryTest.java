@@ -112,8 +112,8 @@ class CodecRegistryTest {
             String pkg = type.getPackageName();
             boolean common = pkg.equals("io.replikv.core.msg") || pkg.equals("io.replikv.core.kv");
             int rangeStart = common ? 1 : switch (pkg.substring("io.replikv.core.".length()).split("\\.")[0]) {
-                case "viewservice" -> 100;
-                case "primarybackup" -> 200;
+                case "viewservice", "vsraft" -> 100;
+                case "primarybackup", "pb" -> 200;
                 case "twophase" -> 300;
                 case "raft" -> 400;
                 default -> 500;
