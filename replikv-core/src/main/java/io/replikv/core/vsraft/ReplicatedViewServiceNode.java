@@ -11,6 +11,7 @@ import io.replikv.core.raft.Proposal;
 import io.replikv.core.raft.RaftConfig;
 import io.replikv.core.raft.RaftCore;
 import io.replikv.core.raft.RaftMessage;
+import io.replikv.core.raft.ReadOutcome;
 import io.replikv.core.storage.Storage;
 import io.replikv.core.util.Invariants;
 import io.replikv.core.util.Prng;
@@ -91,8 +92,12 @@ public final class ReplicatedViewServiceNode implements Node {
     private long termStartIndex;       // the index of its term's first entry
     private long leaderSinceTick;
     private long inFlightIndex;        // the index of the proposal in flight, 0 for none
+    private long confirmationReadId;   // a leadership confirmation asked for a view change, 0 for none
+    private boolean leadershipConfirmed; // that confirmation arrived during this input
+    private long readSeq;
     private final TreeMap<NodeId, Long> lastPingTick = new TreeMap<>();
     private final LinkedHashMap<NodeId, Waiting> waiting = new LinkedHashMap<>();
+    private final TreeMap<NodeId, Long> firstZeroPingTick = new TreeMap<>(); // since when a server pings 0 only
 
     /** Member {@code id} of the view-service group {@code members}; recovers its log from {@code storage}. */
     public ReplicatedViewServiceNode(NodeId id, List<NodeId> members, Storage storage, Prng prng,
@@ -151,8 +156,37 @@ public final class ReplicatedViewServiceNode implements Node {
             return;
         }
         if (!waiting.containsKey(server) && waiting.size() >= WAITING_PINGS_MAX) return; // it pings again
+        trackZeroPings(server, ping.viewNumber());
         waiting.remove(server); // its newest ping is the one that counts; it goes to the back
         waiting.put(server, new Waiting(server, via, ping.viewNumber(), now));
+    }
+
+    /**
+     * Notes since when {@code server} has pinged nothing but 0. A ping with 0 from a member that
+     * learned a view is a restart only once its pings say so for half a ping interval: a single 0
+     * may be an old ping that a relay through another member (or a duplicate) delivered after the
+     * server's newer pings. The first 0 is answered with view 0 (nothing learned), so a server that
+     * really restarted pings 0 again one interval later, and that second 0 is recorded as the restart.
+     */
+    private void trackZeroPings(NodeId server, long viewNumber) {
+        if (viewNumber != 0) {
+            firstZeroPingTick.remove(server);
+        } else if (!firstZeroPingTick.containsKey(server)) {
+            if (firstZeroPingTick.size() >= SERVERS_MAX) {
+                firstZeroPingTick.entrySet().removeIf(e -> now - e.getValue() >= config.deadTicks());
+            }
+            if (firstZeroPingTick.size() < SERVERS_MAX) firstZeroPingTick.put(server, now);
+        }
+    }
+
+    private boolean restartConfirmed(Waiting w) {
+        Long first = firstZeroPingTick.get(w.server());
+        return w.viewNumber() == 0 && first != null && w.arrivedTick() - first >= restartConfirmTicks();
+    }
+
+    /** Half a ping interval (at least a tick): longer than any duplicate's lag, shorter than the next real ping. */
+    private long restartConfirmTicks() {
+        return Math.max(1, config.pingIntervalTicks() / 2);
     }
 
     private void onGetView(NodeId client, NodeId via, ViewServiceMessage.GetView get) {
@@ -203,12 +237,20 @@ public final class ReplicatedViewServiceNode implements Node {
 
     private void pump() {
         for (Apply a : core.takeApplies()) apply(a);
+        for (ReadOutcome o : core.takeReadOutcomes()) onReadOutcome(o);
         trackLeadership();
         if (caughtUp()) {
             answerWaiting();
             maybePropose();
         }
+        leadershipConfirmed = false; // good for this input only: the next may come after a partition
         maybeSnapshot();
+    }
+
+    private void onReadOutcome(ReadOutcome o) {
+        if (o.readId() != confirmationReadId) return;
+        confirmationReadId = 0;
+        leadershipConfirmed = o instanceof ReadOutcome.Ready;
     }
 
     private void apply(Apply a) {
@@ -238,14 +280,18 @@ public final class ReplicatedViewServiceNode implements Node {
         termStartIndex = core.lastIndex(); // the no-op RaftCore appended on election
         leaderSinceTick = now;
         inFlightIndex = 0;
+        confirmationReadId = 0;
         waiting.clear();
+        firstZeroPingTick.clear(); // pings it saw before this term may be long gone
     }
 
     /** Pings waiting for a command are dropped unanswered: their servers ping again, here or elsewhere. */
     private void stepDown() {
         leaderTerm = 0;
         inFlightIndex = 0;
+        confirmationReadId = 0;
         waiting.clear();
+        firstZeroPingTick.clear(); // pings it saw before this term may be long gone
     }
 
     private boolean leading() {
@@ -267,8 +313,10 @@ public final class ReplicatedViewServiceNode implements Node {
             // a number this service never gave out is answered but not recorded, as in the single view service
             boolean recorded = known && remember(w.server());
             if (recorded) lastPingTick.merge(w.server(), w.arrivedTick(), Math::max);
-            if (!recorded || needed(w.server(), w.viewNumber()) == null) {
-                reply(w.server(), w.via(), new ViewServiceMessage.PingReply(w.viewNumber(), view));
+            if (!recorded || needed(w) == null) {
+                // an unconfirmed restart learns nothing yet (view 0), so that it pings 0 again
+                View answer = recorded && holds(w) ? View.INITIAL : view;
+                reply(w.server(), w.via(), new ViewServiceMessage.PingReply(w.viewNumber(), answer));
                 it.remove();
             } else if (now - w.arrivedTick() >= config.deadTicks()) {
                 it.remove(); // its command could not commit in a dead time; the server has pinged again since
@@ -277,16 +325,27 @@ public final class ReplicatedViewServiceNode implements Node {
     }
 
     /**
-     * The command that makes the committed state reflect a ping of {@code viewNumber} from
-     * {@code server}, or null when it already does (the ping can be answered).
+     * A 0 from a member that learned a view, not yet confirmed as a restart: answered with view 0,
+     * which teaches the server nothing, so a server that really restarted pings 0 again.
      */
-    private VsCommand needed(NodeId server, long viewNumber) {
+    private boolean holds(Waiting w) {
+        return w.viewNumber() == 0 && state.view().isMember(w.server()) && state.hasLearned(w.server())
+                && !restartConfirmed(w);
+    }
+
+    /**
+     * The command that makes the committed state reflect the waiting ping {@code w}, or null when
+     * it already does (the ping can be answered) or when it is a restart still to be confirmed.
+     */
+    private VsCommand needed(Waiting w) {
+        NodeId server = w.server();
+        long viewNumber = w.viewNumber();
         View view = state.view();
         if (view.number() == 0) return new VsCommand.FirstView(server);
         if (!view.isMember(server)) return null;
         if (viewNumber == 0) {
             // a member that knew a view and now pings 0 lost its state; one that never learned a view had none
-            return state.hasLearned(server) ? new VsCommand.Restarted(view.number(), server) : null;
+            return state.hasLearned(server) && restartConfirmed(w) ? new VsCommand.Restarted(view.number(), server) : null;
         }
         if (view.isPrimary(server) && viewNumber == view.number() && !state.acknowledged()) {
             return new VsCommand.Acknowledge(view.number(), server);
@@ -300,16 +359,35 @@ public final class ReplicatedViewServiceNode implements Node {
         inFlightIndex = 0;
         VsCommand next = null;
         for (Waiting w : waiting.values()) {
-            next = needed(w.server(), w.viewNumber());
+            next = needed(w);
             if (next != null) break;
         }
-        if (next == null) next = viewChange();
-        if (next == null) return;
+        if (next == null) {
+            next = viewChange();
+            if (next == null || !confirmLeadership()) return;
+        }
         switch (core.propose(VsCommandCodec.encode(next))) {
             case Proposal.Accepted a -> inFlightIndex = a.index();
             case Proposal.NotLeader n -> { } // noticed at the next pump
             case Proposal.Busy b -> { } // a leader transfer: the next leader decides
         }
+    }
+
+    /**
+     * A view change rests on soft state (who pinged this leader lately), so it is proposed only
+     * right after a heartbeat round has confirmed that this node still leads a quorum (a ReadIndex
+     * round of RaftCore). A leader cut off from the other members hears no pings and takes every
+     * server for dead; without this it would append a view change that a later leader holding its
+     * log could commit long after, when its premises are false. True when the confirmation
+     * arrived during this input; otherwise asks for one.
+     */
+    private boolean confirmLeadership() {
+        if (leadershipConfirmed) return true;
+        if (confirmationReadId == 0) {
+            confirmationReadId = ++readSeq;
+            core.requestRead(confirmationReadId);
+        }
+        return false;
     }
 
     /** The next view by the single view service's rule, once the current one is acknowledged. */
