@@ -27,6 +27,8 @@ final class LocalCluster implements AutoCloseable {
 
     final String mode;
     final int nodes;
+    /** View-service members: 1 (a single view service, or none for modes single and raft) or a Raft group. */
+    int viewServices = 1;
     final int basePort;
     final Path data;
     private final ServerProcess cluster;
@@ -42,14 +44,22 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static LocalCluster start(String mode, int nodes) throws Exception {
-        int base = freeBasePort(nodes);
+        return start(mode, nodes, 1);
+    }
+
+    /** A cluster whose view service has {@code viewServices} members ({@code replikv cluster --viewservices}). */
+    static LocalCluster start(String mode, int nodes, int viewServices) throws Exception {
+        int base = freeBasePort(nodes, viewServices);
         Path data = Files.createTempDirectory("replikv-" + mode + "-it");
-        ServerProcess p = ServerProcess.launch(List.of("cluster", "--mode", mode, "--nodes", Integer.toString(nodes),
+        List<String> args = new ArrayList<>(List.of("cluster", "--mode", mode, "--nodes", Integer.toString(nodes),
                 "--base-port", Integer.toString(base), "--data", data.toString(), "--tick-ms", Integer.toString(TICK_MS)));
+        if (viewServices != 1) args.addAll(List.of("--viewservices", Integer.toString(viewServices)));
+        ServerProcess p = ServerProcess.launch(args);
         LocalCluster c = new LocalCluster(mode, nodes, base, data, p);
+        c.viewServices = viewServices;
         Pattern line = Pattern.compile("^(\\S+) pid=(\\d+) ");
         boolean viewService = mode.equals("pb") || mode.equals("2pc");
-        for (int i = 0; i < nodes + (viewService ? 1 : 0); i++) {
+        for (int i = 0; i < nodes + (viewService ? viewServices : 0); i++) {
             Matcher m = line.matcher(p.awaitLine(" pid="));
             assertThat(m.find()).isTrue();
             c.pids.put(m.group(1), Long.parseLong(m.group(2)));
@@ -59,10 +69,11 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /** A base port P with P+1.., P+101.., P+201.. free for n nodes and the view service, probing fixed candidates. */
-    private static int freeBasePort(int n) {
+    private static int freeBasePort(int n, int viewServices) {
         for (int p = 21_000; p < 60_000; p += 1_000) {
             boolean all = true;
             for (int i = 0; i <= n && all; i++) all = free(p + i) && free(p + 100 + i) && free(p + 200 + i);
+            for (int j = 1; j < viewServices && all; j++) all = free(p + 100 - 10 * j) && free(p + 200 - 10 * j);
             if (all) return p;
         }
         throw new IllegalStateException("no free base port");
@@ -74,6 +85,11 @@ final class LocalCluster implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The HTTP port of view-service member {@code vs<j>} of a replicated view service (1-based). */
+    int viewServiceHttpPort(int j) {
+        return basePort + 200 - 10 * (j - 1);
     }
 
     int clientPort(int i) {
@@ -97,7 +113,7 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts member {@code name} again with the arguments the cluster gave it; returns when it logs its addresses. */
     void restart(String name) throws Exception {
-        List<String> args = ClusterCommand.memberArgs(mode, nodes, basePort, data, TICK_MS, name);
+        List<String> args = ClusterCommand.memberArgs(mode, nodes, viewServices, basePort, data, TICK_MS, name);
         ServerProcess p = ServerProcess.launch(args);
         restarted.add(p);
         p.awaitLine("event=listening");
