@@ -121,6 +121,28 @@ class VsRaftPbFailoverTest {
         p.checkLinearizable();
     }
 
+    /**
+     * An answer to a nonzero ping means "recorded": the first primary serves only after the view
+     * service answered its acknowledgement, and a leader that dies at once must leave that record
+     * committed, so that the next leader knows the primary learned a view (a later ping with 0
+     * from it is then a restart, not a fresh server it may take back as primary of view 1).
+     */
+    @Test
+    void anAnsweredAcknowledgementOutlivesTheLeader() {
+        VsRaftPbSim p = new VsRaftPbSim(15, 3, 1, 1, LinkSettings.RELIABLE);
+        NodeId leader = p.awaitLeader();
+        NodeId s1 = p.start(1);
+        p.c.tickUntil("s1 serves as the first primary", () -> p.server(s1).serving(), 10 * SECOND);
+        p.c.crash(leader);
+        NodeId next = p.awaitLeader();
+        p.c.tickUntil("the next leader applied its predecessors' entries",
+                () -> p.member(next).view().number() == 1 && p.member(next).acknowledged(), 5 * SECOND);
+        assertThat(p.member(next).state().hasLearned(s1)).as("%s", p.c.seedHint()).isTrue();
+        p.c.crash(s1);
+        p.start(1); // empty: the next leader must see the restart
+        p.c.tickUntil("the restart is recorded", () -> p.member(next).state().restarted().contains(s1), 5 * SECOND);
+    }
+
     /** Sanity for the harness: three members agree on the view, and each knows the whole group. */
     @Test
     void everyMemberAppliesTheSameViews() {
