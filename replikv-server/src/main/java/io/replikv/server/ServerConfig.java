@@ -12,13 +12,15 @@ import java.util.List;
  *
  * @param client      null for no RESP listener (the view service)
  * @param http        null for no HTTP listener
- * @param viewService null unless the mode uses a view service
+ * @param viewServices the view service's members (one for a single view service); empty unless the
+ *                     mode uses a view service
  * @param dataDir     null to keep the node's state in memory only
  * @param storage     how the data directory is written (--fsync)
  */
 public record ServerConfig(String mode, NodeId name, HostPort client, HostPort peer, HostPort http, Path dataDir,
-                           HostPort viewService, List<PeerSpec> peers, int tickMs, StorageOptions storage) {
+                           List<PeerSpec> viewServices, List<PeerSpec> peers, int tickMs, StorageOptions storage) {
     public ServerConfig {
         peers = List.copyOf(peers);
+        viewServices = viewServices == null ? List.of() : List.copyOf(viewServices);
     }
 }

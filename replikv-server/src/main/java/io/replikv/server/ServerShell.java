@@ -71,7 +71,7 @@ public final class ServerShell implements AutoCloseable {
         }
         long seed = new SecureRandom().nextLong();
         storage = config.dataDir() == null ? new MemoryStorage() : FileStorage.open(config.dataDir(), config.storage());
-        NodeConfig nodeConfig = new NodeConfig(config.mode(), config.name(), config.peers(), config.viewService(),
+        NodeConfig nodeConfig = new NodeConfig(config.mode(), config.name(), config.peers(), config.viewServices(),
                 config.tickMs(), seed, config.dataDir());
         Node node;
         try {
@@ -86,7 +86,7 @@ public final class ServerShell implements AutoCloseable {
         transport = new NettyPeerTransport(config.name(), config.peer().toSocketAddress(), addresses::clientAddress, codec,
                 boss, workers, metrics, hello -> addresses.learnClientAddress(hello.name(), hello.clientAddress()));
         for (PeerSpec p : config.peers()) transport.addPeer(p.name(), p.peer());
-        if (config.viewService() != null) transport.addPeer(NodeConfig.VIEW_SERVICE, config.viewService());
+        for (PeerSpec vs : config.viewServices()) transport.addPeer(vs.name(), vs.peer());
         runtime = new NodeRuntime(node, storage, transport, metrics, fatal, config.tickMs());
         resp = new RespServer(runtime, addresses, metrics, boss, workers);
         http = new HttpApi(runtime, factory, addresses, metrics, () -> serving);

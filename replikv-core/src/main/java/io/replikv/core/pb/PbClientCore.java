@@ -33,7 +33,8 @@ public final class PbClientCore implements ClientNode {
     private enum Phase { ASKING_VIEW, SENDING, WAITING }
 
     private final NodeId id;
-    private final NodeId viewService;
+    private final List<NodeId> viewServices; // the members of the view service, asked one at a time
+    private int viewServiceIndex;             // the member asked now
     private final Prng prng;
     private final PbClientConfig config;
     private final Outbox outbox = new Outbox();
@@ -59,8 +60,17 @@ public final class PbClientCore implements ClientNode {
     private boolean mayHaveApplied; // an unanswered or uncertain try of this write may still apply
 
     public PbClientCore(NodeId id, NodeId viewService, Prng prng, PbClientConfig config) {
+        this(id, List.of(viewService), prng, config);
+    }
+
+    /**
+     * A client of a replicated view service with members {@code viewServices}: it asks one member
+     * and moves on to the next when an attempt to get the view goes unanswered.
+     */
+    public PbClientCore(NodeId id, List<NodeId> viewServices, Prng prng, PbClientConfig config) {
+        Invariants.check(!viewServices.isEmpty(), "%s: no view service to ask", id);
         this.id = id;
-        this.viewService = viewService;
+        this.viewServices = List.copyOf(viewServices);
         this.prng = prng;
         this.config = config;
         this.attempt = new Timeout("attempt", config.attemptTicks());
@@ -107,7 +117,7 @@ public final class PbClientCore implements ClientNode {
         retryWait.stop();
         if (primary == null) {
             phase = Phase.ASKING_VIEW;
-            outbox.send(viewService, new ViewServiceMessage.GetView(viewNumber));
+            outbox.send(viewServices.get(viewServiceIndex), new ViewServiceMessage.GetView(viewNumber));
             viewServiceRequests++;
         } else {
             phase = Phase.SENDING;
@@ -134,7 +144,7 @@ public final class PbClientCore implements ClientNode {
     }
 
     private void onViewReply(NodeId from, ViewServiceMessage.ViewReply reply) {
-        if (!from.equals(viewService) || reply.view().number() < viewNumber) return;
+        if (!viewServices.contains(from) || reply.view().number() < viewNumber) return;
         viewNumber = reply.view().number();
         primary = reply.view().primary();
         primaryFromHint = false;
@@ -214,6 +224,8 @@ public final class PbClientCore implements ClientNode {
             if (phase == Phase.SENDING) {
                 if (!request.command().readOnly()) mayHaveApplied = true;
                 primary = null; // failed: ask the view service next time
+            } else if (phase == Phase.ASKING_VIEW) {
+                viewServiceIndex = (viewServiceIndex + 1) % viewServices.size(); // silent member: ask the next
             }
             retryLater();
         } else if (retryWait.fired()) {

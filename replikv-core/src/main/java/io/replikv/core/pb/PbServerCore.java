@@ -100,8 +100,17 @@ public final class PbServerCore implements Node {
     /** A client request passed on to the primary, waiting for its answer. */
     private record RelayEntry(NodeId client, long correlation, NodeId primary, long startTick, boolean readOnly) {}
 
+    /**
+     * Ping intervals without an answer after which a server pings the next member of a replicated
+     * view service: two, so that one lost reply does not move it, while a dead member costs far less
+     * than the view service's dead time (servers must reach the leader well within it).
+     */
+    public static final int VIEW_SERVICE_SILENT_PINGS_MAX = 2;
+
     private final NodeId id;
-    private final NodeId viewService;
+    private final List<NodeId> viewServices; // the members of the view service, pinged one at a time
+    private int viewServiceIndex;             // the member pinged now
+    private long viewServiceSilentTicks;      // since that member last answered
     private final PbConfig config;
     private final Outbox outbox = new Outbox();
     private final Timeout pingTimer;
@@ -137,8 +146,18 @@ public final class PbServerCore implements Node {
     private long relaySeq;
 
     public PbServerCore(NodeId id, NodeId viewService, PbConfig config) {
+        this(id, List.of(viewService), config);
+    }
+
+    /**
+     * A server of a replicated view service with members {@code viewServices}: it pings one member
+     * and moves on to the next after {@link #VIEW_SERVICE_SILENT_PINGS_MAX} ping intervals without
+     * an answer (any member relays to the leader, so one that answers is as good as another).
+     */
+    public PbServerCore(NodeId id, List<NodeId> viewServices, PbConfig config) {
+        Invariants.check(!viewServices.isEmpty(), "%s: no view service to ping", id);
         this.id = id;
-        this.viewService = viewService;
+        this.viewServices = List.copyOf(viewServices);
         this.config = config;
         this.pingTimer = new Timeout("ping", config.pingIntervalTicks());
         this.retryTimer = new Timeout("retry", config.retryTicks());
@@ -169,6 +188,7 @@ public final class PbServerCore implements Node {
     @Override
     public void onTick() {
         now++;
+        viewServiceSilentTicks++;
         pingTimer.tick();
         if (!pinged || pingTimer.fired()) sendPing();
         retryTimer.tick();
@@ -184,7 +204,11 @@ public final class PbServerCore implements Node {
 
     private void sendPing() {
         reportedNumber = numberToReport();
-        outbox.send(viewService, new ViewServiceMessage.Ping(reportedNumber));
+        if (viewServices.size() > 1 && viewServiceSilentTicks >= VIEW_SERVICE_SILENT_PINGS_MAX * config.pingIntervalTicks()) {
+            viewServiceIndex = (viewServiceIndex + 1) % viewServices.size(); // silent: down, cut off, or no leader known
+            viewServiceSilentTicks = 0;
+        }
+        outbox.send(viewServices.get(viewServiceIndex), new ViewServiceMessage.Ping(reportedNumber));
         pinged = true;
         pingTimer.start();
     }
@@ -203,7 +227,8 @@ public final class PbServerCore implements Node {
     }
 
     private void onPingReply(NodeId from, ViewServiceMessage.PingReply reply) {
-        if (!from.equals(viewService)) return;
+        if (!viewServices.contains(from)) return;
+        if (from.equals(viewServices.get(viewServiceIndex))) viewServiceSilentTicks = 0;
         if (reply.pingedNumber() > 0) confirmedNumber = Math.max(confirmedNumber, reply.pingedNumber());
         if (reply.view().number() > view.number()) becomeView(reply.view());
         maybeStartNext();

@@ -24,10 +24,13 @@ import picocli.CommandLine.Option;
  * {@code replikv cluster}: a whole local cluster, one OS process per node (this same program,
  * started again with {@code java -cp}), on 127.0.0.1. Node i serves clients on P+i, peers on
  * P+100+i and HTTP on P+200+i; the view service (modes pb and 2pc) has peer port P+100 and HTTP
- * P+200. Prints one line per process, writes {@code DATA/cluster.json} ({@link ClusterFile}), then
- * "ready" once every node answers /readyz; stops every child on Ctrl-C or SIGTERM, and the children
- * stop by themselves if this process dies. A member that someone else restarted (replikv check,
- * which records the new pid in cluster.json) is adopted: reported, and stopped with the rest.
+ * P+200. With {@code --viewservices N} (mode pb) the view service is a Raft group vs1..vsN, member
+ * j on peer port P+100-10*(j-1) and HTTP P+200-10*(j-1) (vs1 on P+100, vs2 on P+90, vs3 on P+80,
+ * ...), below the nodes' peer and HTTP ports. Prints one line per process, writes
+ * {@code DATA/cluster.json} ({@link ClusterFile}), then "ready" once every node answers /readyz;
+ * stops every child on Ctrl-C or SIGTERM, and the children stop by themselves if this process
+ * dies. A member that someone else restarted (replikv check, which records the new pid in
+ * cluster.json) is adopted: reported, and stopped with the rest.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs a local cluster: one process per node on 127.0.0.1, until Ctrl-C.")
@@ -62,6 +65,17 @@ public final class ClusterCommand implements Callable<Integer> {
 
     @Option(names = "--backups", defaultValue = "1", description = "Mode pb: backups per view (default: ${DEFAULT-VALUE}).")
     int backups = 1;
+
+    @Option(names = "--viewservices", defaultValue = "1",
+            description = "Modes pb: view-service members, 1 (a single process) or 3..7 (a Raft group; 3 or 5 is usual) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int viewServices = 1;
+
+    /** Most view-service members a local cluster may have: their ports step down by 10 from P+100, to P+40. */
+    static final int VIEW_SERVICES_MAX = 7;
+
+    /** How far apart, in ports, the view-service members of a local cluster are. */
+    static final int VIEW_SERVICE_PORT_STEP = 10;
 
     @Option(names = "--base-port", defaultValue = "7000", description = "Base port P (default: ${DEFAULT-VALUE}).")
     int basePort;
@@ -103,7 +117,14 @@ public final class ClusterCommand implements Callable<Integer> {
      */
     public static List<String> memberArgs(String mode, int nodes, int basePort, Path data, int tickMs, String name)
             throws ModeUnavailableException {
+        return memberArgs(mode, nodes, 1, basePort, data, tickMs, name);
+    }
+
+    /** As above, for a cluster started with {@code --viewservices viewServices}. */
+    public static List<String> memberArgs(String mode, int nodes, int viewServices, int basePort, Path data, int tickMs,
+                                          String name) throws ModeUnavailableException {
         ClusterCommand c = new ClusterCommand();
+        c.viewServices = viewServices;
         c.mode = mode;
         c.nodes = nodes;
         c.basePort = basePort;
@@ -173,9 +194,13 @@ public final class ClusterCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tick-ms must be " + RuntimeLimits.TICK_MS_MIN + ".." + RuntimeLimits.TICK_MS_MAX);
         }
         boolean viewService = viewService();
+        checkViewServices(viewService, n);
         Path dir = dir();
         List<Launch> plan = new ArrayList<>();
-        if (viewService) {
+        String viewServiceFlag = address(basePort + 100);
+        if (viewService && viewServices > 1) {
+            viewServiceFlag = planViewServiceGroup(plan);
+        } else if (viewService) {
             List<String> vsArgs = new ArrayList<>(List.of("viewservice", "--mode", mode, "--name", "vs",
                     "--peer", address(basePort + 100), "--http", address(basePort + 200),
                     "--data", dir.resolve("vs").toString(), "--tick-ms", Integer.toString(tickMs)));
@@ -199,11 +224,50 @@ public final class ClusterCommand implements Callable<Integer> {
                 if (j != i) peers.add("n" + j + "=" + address(basePort + 100 + j) + "/" + address(basePort + j));
             }
             if (!peers.isEmpty()) args.addAll(List.of("--peers", String.join(",", peers)));
-            if (viewService) args.addAll(List.of("--viewservice", address(basePort + 100)));
+            if (viewService) args.addAll(List.of("--viewservice", viewServiceFlag));
             plan.add(new Launch(name, "server", args, address(basePort + i), address(basePort + 100 + i),
                     address(basePort + 200 + i), basePort + 200 + i));
         }
         return plan;
+    }
+
+    private void checkViewServices(boolean viewService, int n) {
+        if (viewServices == 1) return;
+        if (!mode.equals("pb")) {
+            throw new IllegalArgumentException("--viewservices is for mode pb (mode 2pc runs one view service)");
+        }
+        if (viewServices < 3 || viewServices > VIEW_SERVICES_MAX) {
+            throw new IllegalArgumentException("--viewservices must be 1 or 3.." + VIEW_SERVICES_MAX);
+        }
+        int lowest = 100 - VIEW_SERVICE_PORT_STEP * (viewServices - 1);
+        if (viewService && n >= lowest) {
+            throw new IllegalArgumentException("with --viewservices " + viewServices + " at most " + (lowest - 1)
+                    + " nodes fit below the view service's ports");
+        }
+    }
+
+    /** Plans view-service members vs1..vsN; returns the servers' --viewservice value. */
+    private String planViewServiceGroup(List<Launch> plan) {
+        List<String> members = new ArrayList<>();
+        for (int j = 1; j <= viewServices; j++) {
+            members.add("vs" + j + "=" + address(viewServicePeerPort(j)));
+        }
+        String all = String.join(",", members);
+        Path dir = dir();
+        for (int j = 1; j <= viewServices; j++) {
+            String name = "vs" + j;
+            int http = viewServicePeerPort(j) + 100;
+            List<String> args = new ArrayList<>(List.of("viewservice", "--mode", mode, "--name", name, "--peers", all,
+                    "--http", address(http), "--data", dir.resolve(name).toString(), "--tick-ms", Integer.toString(tickMs),
+                    "--backups", Integer.toString(backups)));
+            plan.add(new Launch(name, "viewservice", args, null, address(viewServicePeerPort(j)), address(http), http));
+        }
+        return all;
+    }
+
+    /** Member j (1-based) of a replicated view service: P+100, P+90, P+80, ... */
+    private int viewServicePeerPort(int j) {
+        return basePort + 100 - VIEW_SERVICE_PORT_STEP * (j - 1);
     }
 
     private static String address(int port) {

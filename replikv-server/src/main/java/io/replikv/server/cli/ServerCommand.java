@@ -50,9 +50,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--data", description = "Data directory (default: replikv-data/NAME). Created if missing.")
     Path data;
 
-    @Option(names = "--viewservice", converter = HostPortConverter.class,
-            description = "The view service's peer address (modes pb and 2pc).")
-    HostPort viewService;
+    @Option(names = "--viewservice",
+            description = "The view service (modes pb and 2pc): HOST:PORT, or NAME=HOST:PORT,... for the members "
+                    + "of a replicated one (mode pb).")
+    String viewService;
 
     @Option(names = "--peers", description = "The other servers: NAME=HOST:PORT[/CLIENT_HOST:PORT],... (peer address, optional client address).")
     String peers;
@@ -121,7 +122,8 @@ final class ServerCommand implements Callable<Integer> {
         List<PeerSpec> specs = PeerSpec.parseList(peers).stream().filter(p -> !p.name().name().equals(name)).toList();
         Path dir = data != null ? data : Path.of("replikv-data", name);
         StorageOptions storage = StorageOptions.DEFAULT.withFsync(fsync, fsyncIntervalMs);
-        return new ServerConfig(mode, NodeId.of(name), client, peer, http, dir, viewService, specs, tickMs, storage);
+        List<io.replikv.server.runtime.PeerSpec> viewServices = io.replikv.server.runtime.NodeConfig.parseViewServices(viewService);
+        return new ServerConfig(mode, NodeId.of(name), client, peer, http, dir, viewServices, specs, tickMs, storage);
     }
 
     /** A node that broke an invariant stops the process, non-zero, after the shutdown hook ran. */

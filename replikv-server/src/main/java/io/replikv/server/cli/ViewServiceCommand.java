@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code replikv viewservice}: the view service of modes pb and 2pc, hosted like any other core
- * (one event-loop thread, the peer transport, HTTP status) but with no client port.
+ * (one event-loop thread, the peer transport, HTTP status) but with no client port. With
+ * {@code --peers} (mode pb) it runs one member of a replicated view service, a Raft group that
+ * keeps its term, vote and log in {@code --data} (docs/viewservice.md).
  */
 @Command(name = "viewservice", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the view service of mode pb (primary + backups) or 2pc (the replica group).")
@@ -27,12 +29,16 @@ final class ViewServiceCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "pb", description = "Which scheme's view service: pb or 2pc (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--name", defaultValue = "vs", description = "Node name; servers know the view service as 'vs' (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--name", defaultValue = "vs", description = "Node name; servers know a single view service as 'vs' (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = "--peer", defaultValue = "127.0.0.1:7100", converter = HostPortConverter.class,
-            description = "Peer address servers ping (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--peer", converter = HostPortConverter.class,
+            description = "Peer address servers ping (default: this member's address in --peers, else 127.0.0.1:7100).")
     HostPort peer;
+
+    @Option(names = "--peers", description = "Mode pb, replicated: every member of the view service, NAME=HOST:PORT,... "
+            + "(3 or 5 members; this one, named by --name, included).")
+    String peers;
 
     @Option(names = "--http", defaultValue = "127.0.0.1:7200", converter = HostPortConverter.class,
             description = "HTTP status address (default: ${DEFAULT-VALUE}).")
@@ -59,17 +65,41 @@ final class ViewServiceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModeFactory factory;
+        ServerConfig config;
         try {
-            factory = factory();
             PeerSpec.validateName(name);
+            List<PeerSpec> members = PeerSpec.parseList(peers);
+            factory = members.isEmpty() ? factory() : replicatedFactory(members);
+            HostPort listen = peer != null ? peer : members.stream().filter(m -> m.name().name().equals(name))
+                    .map(PeerSpec::peer).findFirst().orElse(HostPort.parse(DEFAULT_PEER));
+            List<PeerSpec> others = members.stream().filter(m -> !m.name().name().equals(name)).toList();
+            config = new ServerConfig(factory.mode(), NodeId.of(name), null, listen, http,
+                    data != null ? data : Path.of("replikv-data", name), List.of(), others, tickMs,
+                    io.replikv.server.storage.StorageOptions.DEFAULT);
         } catch (IllegalArgumentException e) {
             System.err.println("replikv: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        ServerConfig config = new ServerConfig(factory.mode(), NodeId.of(name), null, peer, http,
-                data != null ? data : Path.of("replikv-data", name), null, List.of(), tickMs,
-                io.replikv.server.storage.StorageOptions.DEFAULT);
         return ServerCommand.serve(config, new ModeRegistry().register(factory), parentPid, name);
+    }
+
+    /** Where a single view service listens when neither --peer nor --peers says. */
+    static final String DEFAULT_PEER = "127.0.0.1:7100";
+
+    private ModeFactory replicatedFactory(List<PeerSpec> members) {
+        if (!mode.equals("pb")) {
+            throw new IllegalArgumentException("--peers (a replicated view service) is for mode pb only; mode 2pc runs one view service");
+        }
+        if (members.stream().map(PeerSpec::name).distinct().count() != members.size()) {
+            throw new IllegalArgumentException("--peers names a member twice: " + peers);
+        }
+        if (members.stream().noneMatch(m -> m.name().name().equals(name))) {
+            throw new IllegalArgumentException("--peers must list this member too (--name " + name + ")");
+        }
+        if (members.size() < 3) {
+            throw new IllegalArgumentException("a replicated view service has at least 3 members (a majority must survive one failure)");
+        }
+        return new io.replikv.server.runtime.ReplicatedViewServiceModeFactory(backups);
     }
 
     private ModeFactory factory() {

@@ -20,12 +20,14 @@ public final class PbModeFactory implements ModeFactory {
     @Override
     public Node create(ModeContext context) {
         NodeConfig config = context.config();
-        if (config.viewService() == null) throw new IllegalArgumentException("mode pb needs --viewservice HOST:PORT");
+        if (config.viewServices().isEmpty()) {
+            throw new IllegalArgumentException("mode pb needs --viewservice HOST:PORT (or NAME=HOST:PORT,... for a replicated one)");
+        }
         PbConfig d = PbConfig.DEFAULT;
         PbConfig scaled = new PbConfig(Ticks.scale(d.pingIntervalTicks(), config.tickMs()),
                 Ticks.scale(d.retryTicks(), config.tickMs()), Ticks.scale(d.ackWaitTicksMax(), config.tickMs()),
                 Ticks.scale(d.relayTicksMax(), config.tickMs()), d.transferChunkBytesMax(), d.pendingRequestsMax());
-        return new PbServerCore(config.self(), NodeConfig.VIEW_SERVICE, scaled);
+        return new PbServerCore(config.self(), config.viewServiceIds(), scaled);
     }
 
     @Override

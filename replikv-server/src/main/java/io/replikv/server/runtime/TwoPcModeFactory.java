@@ -22,10 +22,14 @@ public final class TwoPcModeFactory implements ModeFactory {
     @Override
     public Node create(ModeContext context) {
         NodeConfig config = context.config();
-        if (config.viewService() == null) throw new IllegalArgumentException("mode 2pc needs --viewservice HOST:PORT");
+        if (config.viewServices().isEmpty()) throw new IllegalArgumentException("mode 2pc needs --viewservice HOST:PORT");
+        if (config.viewServices().size() > 1) {
+            // the 2pc group view service is not replicated yet (docs/viewservice.md)
+            throw new IllegalArgumentException("mode 2pc takes one view service (--viewservice HOST:PORT), not a list");
+        }
         TreeSet<NodeId> members = new TreeSet<>(config.peerNames());
         members.add(config.self());
-        return new TwoPcReplicaCore(config.self(), List.copyOf(members), NodeConfig.VIEW_SERVICE,
+        return new TwoPcReplicaCore(config.self(), List.copyOf(members), config.viewServiceIds().getFirst(),
                 config(config.tickMs()), context.prng(), context.storage());
     }
 

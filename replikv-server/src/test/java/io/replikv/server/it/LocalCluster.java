@@ -27,6 +27,8 @@ final class LocalCluster implements AutoCloseable {
 
     final String mode;
     final int nodes;
+    /** View-service members: 1 (a single view service, or none for modes single and raft) or a Raft group. */
+    int viewServices = 1;
     final int basePort;
     final Path data;
     private final ServerProcess cluster;
@@ -42,20 +44,31 @@ final class LocalCluster implements AutoCloseable {
     }
 
     static LocalCluster start(String mode, int nodes) throws Exception {
-        return start(mode, nodes, Map.of());
+        return start(mode, nodes, 1, Map.of());
+    }
+
+    /** A cluster whose view service has {@code viewServices} members ({@code replikv cluster --viewservices}). */
+    static LocalCluster start(String mode, int nodes, int viewServices) throws Exception {
+        return start(mode, nodes, viewServices, Map.of());
     }
 
     /** A cluster whose processes get these environment variables too (e.g. a test-only fault). */
     static LocalCluster start(String mode, int nodes, Map<String, String> environment) throws Exception {
-        int base = Ports.freeBasePort(nodes);
+        return start(mode, nodes, 1, environment);
+    }
+
+    static LocalCluster start(String mode, int nodes, int viewServices, Map<String, String> environment) throws Exception {
+        int base = Ports.freeBasePort(nodes, viewServices);
         Path data = Files.createTempDirectory("replikv-" + mode + "-it");
-        ServerProcess p = ServerProcess.launch(List.of("cluster", "--mode", mode, "--nodes", Integer.toString(nodes),
-                "--base-port", Integer.toString(base), "--data", data.toString(), "--tick-ms", Integer.toString(TICK_MS)),
-                environment);
+        List<String> args = new ArrayList<>(List.of("cluster", "--mode", mode, "--nodes", Integer.toString(nodes),
+                "--base-port", Integer.toString(base), "--data", data.toString(), "--tick-ms", Integer.toString(TICK_MS)));
+        if (viewServices != 1) args.addAll(List.of("--viewservices", Integer.toString(viewServices)));
+        ServerProcess p = ServerProcess.launch(args, environment);
         LocalCluster c = new LocalCluster(mode, nodes, base, data, p);
+        c.viewServices = viewServices;
         Pattern line = Pattern.compile("^(\\S+) pid=(\\d+) ");
         boolean viewService = mode.equals("pb") || mode.equals("2pc");
-        for (int i = 0; i < nodes + (viewService ? 1 : 0); i++) {
+        for (int i = 0; i < nodes + (viewService ? viewServices : 0); i++) {
             Matcher m = line.matcher(p.awaitLine(" pid="));
             assertThat(m.find()).isTrue();
             c.pids.put(m.group(1), Long.parseLong(m.group(2)));
@@ -65,6 +78,11 @@ final class LocalCluster implements AutoCloseable {
     }
 
 
+
+    /** The HTTP port of view-service member {@code vs<j>} of a replicated view service (1-based). */
+    int viewServiceHttpPort(int j) {
+        return basePort + 200 - 10 * (j - 1);
+    }
 
     int clientPort(int i) {
         return basePort + i;
@@ -103,7 +121,7 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts member {@code name} again with the arguments the cluster gave it; returns when it logs its addresses. */
     void restart(String name) throws Exception {
-        List<String> args = ClusterCommand.memberArgs(mode, nodes, basePort, data, TICK_MS, name);
+        List<String> args = ClusterCommand.memberArgs(mode, nodes, viewServices, basePort, data, TICK_MS, name);
         ServerProcess p = ServerProcess.launch(args);
         restarted.add(p);
         p.awaitLine("event=listening");

@@ -20,12 +20,21 @@ final class Ports {
     private static int next = BASE_MIN + (int) (ProcessHandle.current().pid() % ((BASE_MAX - BASE_MIN) / STRIDE)) * STRIDE;
 
     /** A free base for {@code nodes} nodes, never the same one twice in this JVM. */
-    static synchronized int freeBasePort(int nodes) {
+    static int freeBasePort(int nodes) {
+        return freeBasePort(nodes, 1);
+    }
+
+    /**
+     * A free base for {@code nodes} nodes and a view service of {@code viewServices} members
+     * (members 2.. sit on P+100-10*(j-1) and P+200-10*(j-1), see ClusterCommand).
+     */
+    static synchronized int freeBasePort(int nodes, int viewServices) {
         for (int tries = 0; tries < (BASE_MAX - BASE_MIN) / STRIDE; tries++) {
             int p = next;
             next = next + STRIDE >= BASE_MAX ? BASE_MIN : next + STRIDE;
             boolean all = true;
             for (int i = 0; i <= nodes && all; i++) all = free(p + i) && free(p + 100 + i) && free(p + 200 + i);
+            for (int j = 1; j < viewServices && all; j++) all = free(p + 100 - 10 * j) && free(p + 200 - 10 * j);
             if (all) return p;
         }
         throw new IllegalStateException("no free base port in [" + BASE_MIN + ", " + BASE_MAX + ")");
