@@ -64,6 +64,7 @@ public final class ViewServiceCore implements Node {
     private final TreeMap<NodeId, Long> lastPingNumber = new TreeMap<>();
     private final TreeSet<NodeId> restarted = new TreeSet<>();
     private final TreeMap<NodeId, RecoveryRule.Claim> claims = new TreeMap<>();
+    private final TreeSet<NodeId> unheardSinceRestart = new TreeSet<>();
     private View previous = View.INITIAL;
     private RecoveryRule.Vouch madeFrom;
     private long requestsHandled;
@@ -84,12 +85,16 @@ public final class ViewServiceCore implements Node {
             acknowledged = s.acknowledged();
             previous = s.previous();
             madeFrom = s.madeFrom();
-            // as if every member had pinged this view, so a ping of 0 now means it restarted (view 1
-            // excepted: its members may never have learned it, and pinging 0 is then no restart); the
-            // primary counts as just heard, so a live one keeps its place, while a backup counts as live
-            // only once it pings (a dead one must not be promoted on the strength of this restart)
-            if (view.number() > 1) for (NodeId m : view.members()) lastPingNumber.put(m, view.number());
-            if (view.primary() != null) lastPingTick.put(view.primary(), now);
+            // as if every member had just pinged this view: a ping of 0 now means it restarted (view 1
+            // excepted: its members may never have learned it, and pinging 0 is then no restart), and a
+            // silent one dies in the usual time. Until each has really pinged (or that time is up) the
+            // view changes only by the recovery rule: the usual rules would act on liveness this
+            // restart made up, promoting a dead backup or dropping one whose disk is needed
+            for (NodeId m : view.members()) {
+                lastPingTick.put(m, now);
+                if (view.number() > 1) lastPingNumber.put(m, view.number());
+                unheardSinceRestart.add(m);
+            }
         });
     }
 
@@ -120,6 +125,7 @@ public final class ViewServiceCore implements Node {
         boolean vouched = vouchedFor(from, claim);
         lastPingTick.put(from, now);
         lastPingNumber.put(from, ping.viewNumber());
+        unheardSinceRestart.remove(from);
         if (claim != null) claims.put(from, claim); else claims.remove(from);
         View before = view;
         boolean acknowledgedBefore = acknowledged;
@@ -199,7 +205,7 @@ public final class ViewServiceCore implements Node {
     private void maybeChangeView() {
         if (view.number() == 0) return;
         SortedSet<NodeId> live = live();
-        View next = acknowledged ? ViewSuccession.next(view, live, restarted, config.backupsMax()) : view;
+        View next = usualRulesApply() ? ViewSuccession.next(view, live, restarted, config.backupsMax()) : view;
         RecoveryRule.Vouch vouch = null;
         if (next == view && primaryUnfit(live)) {
             NodeId claimant = RecoveryRule.choose(view, previous, madeFrom, liveClaims(live));
@@ -217,6 +223,10 @@ public final class ViewServiceCore implements Node {
         madeFrom = vouch;
         acknowledged = false;
         restarted.retainAll(view.members());
+    }
+
+    private boolean usualRulesApply() {
+        return acknowledged && (unheardSinceRestart.isEmpty() || now >= config.deadTicks());
     }
 
     private boolean primaryUnfit(SortedSet<NodeId> live) {
@@ -239,7 +249,7 @@ public final class ViewServiceCore implements Node {
         if (view.number() == 0) return null;
         SortedSet<NodeId> live = live();
         if (!primaryUnfit(live)) return null;
-        if (acknowledged && ViewSuccession.next(view, live, restarted, config.backupsMax()) != view) return null;
+        if (usualRulesApply() && ViewSuccession.next(view, live, restarted, config.backupsMax()) != view) return null;
         List<String> names = view.members().stream().map(NodeId::name).sorted().toList();
         String who = names.size() == 1 ? names.getFirst()
                 : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
