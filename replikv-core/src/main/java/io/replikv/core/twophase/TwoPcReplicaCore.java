@@ -172,8 +172,8 @@ public final class TwoPcReplicaCore implements Node {
     /**
      * @param peers       every configured replica of the group (this one included), for status and discovery
      * @param viewService the group view service's node id
-     * @param recovered   the replica's disk; a restarted replica always rejoins through a state
-     *                    transfer (see docs/2pc.md), so only the journal position is recovered
+     * @param recovered   the replica's disk: its journal is replayed (see the class comment and
+     *                    docs/2pc.md, "Whole-group crash")
      */
     public TwoPcReplicaCore(NodeId id, List<NodeId> peers, NodeId viewService, TwoPcConfig config, Prng prng,
                             Storage recovered) {
