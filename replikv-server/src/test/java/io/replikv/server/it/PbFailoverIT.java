@@ -45,6 +45,17 @@ class PbFailoverIT {
         return "unknown";
     }
 
+    private static String detail(LocalCluster c, int i, String name) {
+        try (Jedis j = new Jedis("127.0.0.1", c.clientPort(i), 5_000)) {
+            for (String line : j.info().split("\r?\n")) {
+                if (line.startsWith("detail_" + name + ":")) return line.substring(("detail_" + name + ":").length()).trim();
+            }
+        } catch (JedisException e) {
+            return "down";
+        }
+        return "unknown";
+    }
+
     private static int withRole(LocalCluster c, String role) {
         for (int i = 1; i <= c.nodes; i++) if (role.equals(role(c, i))) return i;
         return -1;
@@ -75,7 +86,10 @@ class PbFailoverIT {
             c.restart("n" + primary);
             LocalCluster.await("the restarted server is idle", 30, () -> "idle".equals(role(c, primary)));
             c.kill9("n" + withRole(c, "backup"));
-            LocalCluster.await("the restarted server becomes the backup", 30, () -> "backup".equals(role(c, primary)));
+            // a backup, and holding the state: the transfer (now fsynced as a snapshot) is done, so the
+            // primary can acknowledge the view and the view service can promote this server
+            LocalCluster.await("the restarted server becomes the backup", 30, () -> "backup".equals(role(c, primary))
+                    && "true".equals(detail(c, primary, "synced")));
             // now kill the primary: the restarted server must be promoted and serve every write alone
             c.kill9("n" + withRole(c, "primary"));
             LocalCluster.await("the restarted server serves every write as primary", 30,
