@@ -11,10 +11,11 @@ public sealed interface ViewServiceMessage extends Message {
      * A server is alive and knows view {@code viewNumber} (0 after a start: it holds no view in
      * memory). The primary of the current view acknowledges it by pinging with its number.
      *
-     * <p>{@code recoveredViewNumber} > 0 is a <em>claim</em> (mode pb with storage): this server
-     * restarted and its disk holds the state it had as a synced member of that view, at stream
-     * index {@code recoveredIndex}. The view service uses claims only to resume after every member
-     * of the view lost its memory ({@link RecoveryRule}); 0 and 0 mean no claim.
+     * <p>{@code recoveredViewNumber} > 0 is a <em>claim</em> (mode pb with storage), sent while the
+     * server is not synced (after a restart, for one): its disk holds the state it had as a synced
+     * member of that view, at stream index {@code recoveredIndex}. The view service uses claims only
+     * when the primary is unfit and the view cannot change the usual way ({@link RecoveryRule});
+     * 0 and 0 mean no claim.
      */
     record Ping(long viewNumber, long recoveredViewNumber, long recoveredIndex) implements ViewServiceMessage {
         /** A ping without a claim. */
