@@ -13,9 +13,11 @@ import io.replikv.core.util.Invariants;
  * @param relayTicksMax          how long a relayed request may wait for the primary's answer
  * @param transferChunkBytesMax  the largest piece of a state transfer
  * @param pendingRequestsMax     client requests the primary queues behind the one in progress
+ * @param snapshotLogEntries     updates logged on disk after which the server writes a snapshot and
+ *                               drops the log before it
  */
 public record PbConfig(long pingIntervalTicks, long retryTicks, long ackWaitTicksMax, long relayTicksMax,
-                       int transferChunkBytesMax, int pendingRequestsMax) {
+                       int transferChunkBytesMax, int pendingRequestsMax, long snapshotLogEntries) {
     /** 10 ticks of 10 ms: the original 100 ms ping interval. */
     public static final long PING_INTERVAL_TICKS_DEFAULT = 10;
     /** 30 ms: a few network round trips inside a data centre before a lost message is sent again. */
@@ -37,8 +39,23 @@ public record PbConfig(long pingIntervalTicks, long retryTicks, long ackWaitTick
     /** Relayed requests a non-primary server keeps open at once; beyond it it answers BUSY. */
     public static final int RELAYS_MAX = 1024;
 
+    /**
+     * 10,000 updates between snapshots, as Raft's default: replay after a restart stays short (well
+     * under a second), and a snapshot (the whole state) is written rarely enough that its cost,
+     * spread over the updates, stays small next to one fsync per update.
+     */
+    public static final long SNAPSHOT_LOG_ENTRIES_DEFAULT = 10_000;
+
     public static final PbConfig DEFAULT = new PbConfig(PING_INTERVAL_TICKS_DEFAULT, RETRY_TICKS_DEFAULT,
-            ACK_WAIT_TICKS_MAX_DEFAULT, RELAY_TICKS_MAX_DEFAULT, TRANSFER_CHUNK_BYTES_MAX, PENDING_REQUESTS_MAX);
+            ACK_WAIT_TICKS_MAX_DEFAULT, RELAY_TICKS_MAX_DEFAULT, TRANSFER_CHUNK_BYTES_MAX, PENDING_REQUESTS_MAX,
+            SNAPSHOT_LOG_ENTRIES_DEFAULT);
+
+    /** A configuration with the default snapshot threshold. */
+    public PbConfig(long pingIntervalTicks, long retryTicks, long ackWaitTicksMax, long relayTicksMax,
+                    int transferChunkBytesMax, int pendingRequestsMax) {
+        this(pingIntervalTicks, retryTicks, ackWaitTicksMax, relayTicksMax, transferChunkBytesMax, pendingRequestsMax,
+                SNAPSHOT_LOG_ENTRIES_DEFAULT);
+    }
 
     public PbConfig {
         Invariants.check(pingIntervalTicks > 0 && retryTicks > 0 && ackWaitTicksMax > 0 && relayTicksMax > 0,
@@ -47,9 +64,16 @@ public record PbConfig(long pingIntervalTicks, long retryTicks, long ackWaitTick
                 "transfer chunk must be 1..%d bytes: %d", TRANSFER_CHUNK_BYTES_MAX, transferChunkBytesMax);
         Invariants.check(pendingRequestsMax > 0 && pendingRequestsMax <= PENDING_REQUESTS_MAX,
                 "pending requests must be 1..%d: %d", PENDING_REQUESTS_MAX, pendingRequestsMax);
+        Invariants.check(snapshotLogEntries > 0, "snapshot threshold must be positive: %d", snapshotLogEntries);
     }
 
     public PbConfig withTransferChunkBytesMax(int bytes) {
-        return new PbConfig(pingIntervalTicks, retryTicks, ackWaitTicksMax, relayTicksMax, bytes, pendingRequestsMax);
+        return new PbConfig(pingIntervalTicks, retryTicks, ackWaitTicksMax, relayTicksMax, bytes, pendingRequestsMax,
+                snapshotLogEntries);
+    }
+
+    public PbConfig withSnapshotLogEntries(long entries) {
+        return new PbConfig(pingIntervalTicks, retryTicks, ackWaitTicksMax, relayTicksMax, transferChunkBytesMax,
+                pendingRequestsMax, entries);
     }
 }

@@ -12,6 +12,8 @@ import io.replikv.core.msg.ClientReply;
 import io.replikv.core.msg.ClientRequest;
 import io.replikv.core.msg.Replies;
 import io.replikv.core.msg.Reply;
+import io.replikv.core.storage.MemoryStorage;
+import io.replikv.core.storage.Storage;
 import io.replikv.core.util.Bytes;
 import io.replikv.core.util.Invariants;
 import io.replikv.core.util.Timeout;
@@ -67,6 +69,17 @@ import java.util.TreeSet;
  *
  * <p><b>Other servers.</b> A server that is not the primary passes a client's request on to the
  * primary of its view and relays the answer back, or answers WRONG_SERVER when it knows no primary.
+ *
+ * <p><b>Durability</b> ({@link PbJournal}). A backup persists each update before its Accepted
+ * leaves; the primary persists each update when it first forwards it and answers only once it is
+ * durable, so an acknowledged write is on the disk of every member of the view. An installed
+ * state transfer is written as a snapshot, and so is the state every
+ * {@link PbConfig#snapshotLogEntries()} updates. The server also records the last view in which
+ * it was synced. A restarted server recovers its state machine from its disk but holds no view
+ * in memory: it pings 0 (a restart, as in the original design) and rejoins through a state
+ * transfer — unless the view service, which has lost every member's memory, makes it primary on
+ * the strength of the <em>claim</em> it pings while unsynced ("synced member of view w, index
+ * i": {@code viewservice.RecoveryRule}); then its recovered state is the replicated state.
  */
 public final class PbServerCore implements Node {
     /** A client request waiting for (or in) a round. */
@@ -78,6 +91,7 @@ public final class PbServerCore implements Node {
         final long index; // 0 for a read, else its index in the update stream
         long operation;
         boolean forwarded;
+        boolean persisted; // the update is in this primary's journal (it applies it when the round ends)
         final TreeSet<NodeId> accepted = new TreeSet<>();
 
         Round(Pending pending, long index, long operation) {
@@ -113,6 +127,8 @@ public final class PbServerCore implements Node {
     private long viewServiceSilentTicks;      // since that member last answered
     private final PbConfig config;
     private final Outbox outbox = new Outbox();
+    private PbJournal journal;
+    private long syncedViewNumber; // the last view in which this server was synced, as recorded on disk
     private final Timeout pingTimer;
     private final Timeout retryTimer;
     private long now;
@@ -155,14 +171,36 @@ public final class PbServerCore implements Node {
      * an answer (any member relays to the leader, so one that answers is as good as another).
      */
     public PbServerCore(NodeId id, List<NodeId> viewServices, PbConfig config) {
+        this(id, viewServices, config, new MemoryStorage());
+    }
+
+    /** A server of a (possibly replicated) view service that recovers from {@code recovered}. */
+    public PbServerCore(NodeId id, List<NodeId> viewServices, PbConfig config, Storage recovered) {
         Invariants.check(!viewServices.isEmpty(), "%s: no view service to ping", id);
         this.id = id;
         this.viewServices = List.copyOf(viewServices);
         this.config = config;
         this.pingTimer = new Timeout("ping", config.pingIntervalTicks());
         this.retryTimer = new Timeout("retry", config.retryTicks());
+        recover(recovered);
     }
 
+    /**
+     * A server that recovers its state machine and the last view it was synced in from
+     * {@code recovered} (see the class comment: it still rejoins as a restarted server).
+     */
+    public PbServerCore(NodeId id, NodeId viewService, PbConfig config, Storage recovered) {
+        this(id, List.of(viewService), config, recovered);
+    }
+
+    private void recover(Storage storage) {
+        PbJournal.Recovered r = PbJournal.read(storage);
+        stateMachine = r.stateMachine();
+        index = r.index();
+        lastForwarded = r.lastUpdate();
+        syncedViewNumber = r.synced() ? r.view().number() : 0;
+        journal = new PbJournal(outbox, config.snapshotLogEntries(), r);
+    }
     @Override
     public NodeId id() {
         return id;
@@ -208,7 +246,10 @@ public final class PbServerCore implements Node {
             viewServiceIndex = (viewServiceIndex + 1) % viewServices.size(); // silent: down, cut off, or no leader known
             viewServiceSilentTicks = 0;
         }
-        outbox.send(viewServices.get(viewServiceIndex), new ViewServiceMessage.Ping(reportedNumber));
+        // unsynced, this server's disk may still be what the view service needs after losing every member
+        boolean claim = !synced && syncedViewNumber > 0;
+        outbox.send(viewServices.get(viewServiceIndex), new ViewServiceMessage.Ping(reportedNumber,
+                claim ? syncedViewNumber : 0, claim ? index : 0));
         pinged = true;
         pingTimer.start();
     }
@@ -230,15 +271,19 @@ public final class PbServerCore implements Node {
         if (!viewServices.contains(from)) return;
         if (from.equals(viewServices.get(viewServiceIndex))) viewServiceSilentTicks = 0;
         if (reply.pingedNumber() > 0) confirmedNumber = Math.max(confirmedNumber, reply.pingedNumber());
-        if (reply.view().number() > view.number()) becomeView(reply.view());
+        if (reply.view().number() > view.number()) becomeView(reply.view(), reply.fromRecoveredData());
         maybeStartNext();
     }
 
-    private void becomeView(View next) {
+    private void becomeView(View next, boolean fromRecoveredData) {
         View previous = view;
         boolean wasPrimary = previous.isPrimary(id) && synced && deposedBelow == 0;
-        synced = syncedIn(previous, next);
+        // the view service made us primary because our disk provably holds every acknowledged write
+        boolean vouched = fromRecoveredData && !synced && next.isPrimary(id) && syncedViewNumber > 0
+                && next.number() > syncedViewNumber;
+        synced = vouched || syncedIn(previous, next);
         view = next;
+        if (synced) recordSynced();
         if (deposedBelow > 0 && next.number() >= deposedBelow) {
             deposedBelow = 0;
             deposedBy = null;
@@ -288,7 +333,7 @@ public final class PbServerCore implements Node {
     /** Answers every request of the primary that can no longer be served here. */
     private void abandonRequests(NodeId hint) {
         if (round != null) {
-            Reply reply = round.index > 0 && round.forwarded
+            Reply reply = round.index > 0 && (round.forwarded || round.persisted)
                     ? new Reply.Uncertain("view changed while the write was being forwarded; retry with the same request")
                     : Replies.wrongServer("no longer the primary", hint);
             reply(round.pending, reply);
@@ -349,6 +394,12 @@ public final class PbServerCore implements Node {
         return false;
     }
 
+    /** Records on disk that this server is synced in its view (its data is that view's replicated state). */
+    private void recordSynced() {
+        journal.viewHeld(view, true);
+        syncedViewNumber = view.number();
+    }
+
     private void maybeStartNext() {
         while (round == null && !queue.isEmpty() && readyToServe()) {
             Pending p = queue.poll();
@@ -370,6 +421,7 @@ public final class PbServerCore implements Node {
             if (round.index == 0) {
                 outbox.send(backup, new PbMessage.Confirm(view.number(), round.operation, index));
             } else {
+                persistRound(round);
                 outbox.send(backup, new PbMessage.Forward(view.number(), round.operation, round.index,
                         round.pending.request()));
                 round.forwarded = true;
@@ -386,6 +438,13 @@ public final class PbServerCore implements Node {
         if (!retryTimer.ticking()) retryTimer.start();
     }
 
+    /** Journals the round's update once, as it is first forwarded (in parallel with the backups' writes). */
+    private void persistRound(Round r) {
+        if (r.persisted) return;
+        journal.update(r.index, r.pending.request());
+        r.persisted = true;
+    }
+
     private boolean roundComplete() {
         return round != null && round.accepted.containsAll(view.backups());
     }
@@ -398,11 +457,18 @@ public final class PbServerCore implements Node {
             reply = new Reply.Applied(stateMachine.read(done.pending.request().command()));
         } else {
             Invariants.check(done.index == index + 1, "%s: round of update %d after %d", id, done.index, index);
+            persistRound(done); // without backups nothing was forwarded, so it is not in the journal yet
             reply = Replies.of(stateMachine.apply(done.pending.request()));
             index = done.index;
             lastForwarded = done.pending.request();
+            maybeSnapshot();
         }
-        reply(done.pending, reply);
+        // an answer (a read too) leaves only once every update it reflects is durable here as well
+        outbox.sendAfterPersist(done.pending.from(), new ClientReply(done.pending.correlation(), reply));
+    }
+
+    private void maybeSnapshot() {
+        if (journal.snapshotDue()) journal.snapshot(index, stateMachine);
     }
 
     private void reply(Pending p, Reply reply) {
@@ -512,6 +578,8 @@ public final class PbServerCore implements Node {
             stateMachine.apply(forward.request());
             index = forward.index();
             lastForwarded = forward.request();
+            journal.update(index, forward.request());
+            maybeSnapshot();
         } else if (forward.index() == index && forward.request().equals(lastForwarded)) {
             // a retransmission of the update applied last: accept again, do not apply
         } else if (forward.index() <= index) {
@@ -521,7 +589,7 @@ public final class PbServerCore implements Node {
             refuse(from, forward.viewNumber(), forward.operation(), PbMessage.Refusal.NOT_SYNCED);
             return;
         }
-        outbox.send(from, new PbMessage.Accepted(forward.viewNumber(), forward.operation()));
+        outbox.sendAfterPersist(from, new PbMessage.Accepted(forward.viewNumber(), forward.operation()));
     }
 
     private void onConfirm(NodeId from, PbMessage.Confirm confirm) {
@@ -535,7 +603,7 @@ public final class PbServerCore implements Node {
             refuse(from, confirm.viewNumber(), confirm.operation(), refusal);
             return;
         }
-        outbox.send(from, new PbMessage.Accepted(confirm.viewNumber(), confirm.operation()));
+        outbox.sendAfterPersist(from, new PbMessage.Accepted(confirm.viewNumber(), confirm.operation()));
     }
 
     private void onStateChunk(NodeId from, PbMessage.StateChunk chunk) {
@@ -560,7 +628,8 @@ public final class PbServerCore implements Node {
             incoming.chunks().add(chunk.data());
             if (incoming.chunks().size() == incoming.chunkCount()) install(chunk.index());
         }
-        outbox.send(from, new PbMessage.ChunkAccepted(chunk.viewNumber(), chunk.operation(), chunk.chunkIndex()));
+        // the last chunk's acceptance promises the installed state is durable
+        outbox.sendAfterPersist(from, new PbMessage.ChunkAccepted(chunk.viewNumber(), chunk.operation(), chunk.chunkIndex()));
     }
 
     private void install(long transferredIndex) {
@@ -577,6 +646,8 @@ public final class PbServerCore implements Node {
         index = transferredIndex;
         lastForwarded = null;
         synced = true;
+        journal.snapshot(index, stateMachine);
+        recordSynced();
     }
 
     // ---- relaying for clients that reached a server that is not the primary ----
@@ -658,6 +729,11 @@ public final class PbServerCore implements Node {
         details.put("relays", Integer.toString(relays.size()));
         details.put("keys", Integer.toString(stateMachine.size()));
         details.put("sessions", Integer.toString(stateMachine.sessions().size()));
+        details.put("syncedViewNumber", Long.toString(syncedViewNumber));
+        if (!synced && syncedViewNumber > 0) {
+            details.put("recovered", "synced member of view " + syncedViewNumber + " at index " + index
+                    + "; waits for a state transfer, or for the view service to make it primary");
+        }
         return new NodeStatus(id, "pb", view.roleOf(id), view.number(), view.primary(), view.members(), index, details);
     }
 }

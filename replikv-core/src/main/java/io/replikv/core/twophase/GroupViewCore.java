@@ -51,6 +51,17 @@ import java.util.TreeSet;
  * continues the same numbering, never confuses answers to an earlier attempt with the current
  * one, and finishes a change it had started (its survivors may be frozen) even if the membership
  * now looks unchanged.
+ *
+ * <p><b>Whole-group crash.</b> When no member of the view is usable and some restarted members
+ * ping a claim — "I replayed my journal of installed view w" — with w = n (or w = n - 1: it
+ * settled the change into n but crashed before the Install) and are members of n, the service
+ * takes them as the survivors of a change to n+1 (freeze, settle, install, as above). One such
+ * member suffices: a write is acknowledged only after every member of its view applied it, and
+ * its journal records that before the Applied leaves, so every member's journal holds every
+ * acknowledged write; settling commits whatever any of them committed. It waits until every
+ * member of n is back, or a dead interval after the first claimant appeared, so that a crash of
+ * everyone costs no state transfer when everyone returns. Until then its status says whom it
+ * waits for.
  */
 public final class GroupViewCore implements Node {
     static final String STATE_KEY = "2pc.groupview";
@@ -68,13 +79,15 @@ public final class GroupViewCore implements Node {
         final TreeMap<TxnId, io.replikv.core.util.Bytes> undecided = new TreeMap<>();
         final TreeMap<TxnId, Long> committed = new TreeMap<>();
         final TreeMap<NodeId, Long> caughtUp = new TreeMap<>(); // joiner -> incarnation holding the state
+        final TreeMap<NodeId, Long> survivorIncarnations = new TreeMap<>(); // the incarnation whose state counts
         long lastSendTick;
 
-        Change(long number, long attempt, List<NodeId> survivors, List<NodeId> joiners) {
+        Change(long number, long attempt, List<NodeId> survivors, List<NodeId> joiners, TreeMap<NodeId, Long> incarnations) {
             this.number = number;
             this.attempt = attempt;
             this.survivors = List.copyOf(survivors);
             this.joiners = List.copyOf(joiners);
+            for (NodeId s : survivors) survivorIncarnations.put(s, incarnations.get(s));
         }
 
         NodeId source() {
@@ -99,6 +112,9 @@ public final class GroupViewCore implements Node {
     private final TreeSet<NodeId> acked = new TreeSet<>();
     private Change change;
     private long viewChanges;
+    private final TreeMap<NodeId, Long> claims = new TreeMap<>(); // restarted replica -> installed view its journal holds
+    private long recoveryWaitSinceTick = -1; // when the first qualifying claimant was seen, while no member is usable
+    private long viewsRecovered;
 
     public GroupViewCore(NodeId id, List<NodeId> members, TwoPcConfig config, Storage recovered) {
         Invariants.check(!members.isEmpty(), "2pc group without members");
@@ -156,6 +172,11 @@ public final class GroupViewCore implements Node {
         }
         liveness.heard(from, now);
         incarnations.put(from, ping.incarnation());
+        if (ping.viewNumber() == 0 && ping.recoveredViewNumber() > 0) {
+            claims.put(from, ping.recoveredViewNumber());
+        } else {
+            claims.remove(from);
+        }
         boolean current = view.contains(from) && !restarted(from);
         if (current && ping.viewNumber() == view.number()) acked.add(from);
         if (current && ping.viewNumber() < view.number()) outbox.send(from, new Install(view));
@@ -186,13 +207,43 @@ public final class GroupViewCore implements Node {
             return;
         }
         List<NodeId> survivors = view.members().stream().filter(this::usable).toList();
-        if (survivors.isEmpty()) return; // nobody holds the state: wait for a member of the view to return
+        if (survivors.isEmpty()) {
+            maybeStartRecovery();
+            return;
+        }
+        recoveryWaitSinceTick = -1;
         if (!acked.containsAll(survivors)) return; // a live member has not installed this view yet; Install is resent on its pings
         // outside the view, or a member that restarted (its new incarnation has empty state)
         List<NodeId> joiners = configured.stream().filter(m -> !survivors.contains(m) && liveness.alive(m, now)
                 && incarnations.containsKey(m) && (!view.contains(m) || restarted(m))).toList();
         if (survivors.size() == view.members().size() && joiners.isEmpty() && !changePending) return;
         startChange(survivors, joiners);
+    }
+
+    /** A member of the view, alive, whose journal provably holds the view's state and every acknowledged write. */
+    private boolean recoverable(NodeId node) {
+        Long claim = claims.get(node);
+        return claim != null && view.contains(node) && liveness.alive(node, now)
+                && (claim == view.number() || claim == view.number() - 1);
+    }
+
+    /**
+     * No member of the view is usable: take the restarted members whose journals qualify as the
+     * survivors, once all of the view's members are back or a dead interval after the first one.
+     */
+    private void maybeStartRecovery() {
+        List<NodeId> recovered = view.members().stream().filter(this::recoverable).toList();
+        if (recovered.isEmpty()) {
+            recoveryWaitSinceTick = -1;
+            return;
+        }
+        if (recoveryWaitSinceTick < 0) recoveryWaitSinceTick = now;
+        if (recovered.size() < view.members().size() && now - recoveryWaitSinceTick < liveness.deadTicks()) return;
+        List<NodeId> joiners = configured.stream().filter(m -> !recovered.contains(m) && liveness.alive(m, now)
+                && incarnations.containsKey(m)).toList();
+        recoveryWaitSinceTick = -1;
+        viewsRecovered++;
+        startChange(recovered, joiners);
     }
 
     /** The first view: every configured member that pinged, once all have or a dead interval has passed. */
@@ -204,8 +255,13 @@ public final class GroupViewCore implements Node {
         install(new GroupView(1, alive), inc);
     }
 
+    /** Still the same incarnation of this survivor, and alive: its state is the one the change counts on. */
+    private boolean stillSurvives(NodeId s) {
+        return liveness.alive(s, now) && change.survivorIncarnations.get(s).equals(incarnations.get(s));
+    }
+
     private boolean changeLostANode() {
-        for (NodeId s : change.survivors) if (!usable(s)) return true;
+        for (NodeId s : change.survivors) if (!stillSurvives(s)) return true;
         for (NodeId j : change.joiners) {
             if (!liveness.alive(j, now)) return true;
             Long holding = change.caughtUp.get(j);
@@ -220,8 +276,8 @@ public final class GroupViewCore implements Node {
      */
     private void retryChange() {
         Change previous = change;
+        List<NodeId> survivors = previous.survivors.stream().filter(this::stillSurvives).toList();
         change = null;
-        List<NodeId> survivors = previous.survivors.stream().filter(this::usable).toList();
         if (survivors.isEmpty()) return;
         List<NodeId> joiners = previous.joiners.stream().filter(j -> liveness.alive(j, now)).toList();
         startChange(survivors, joiners);
@@ -230,7 +286,7 @@ public final class GroupViewCore implements Node {
     private void startChange(List<NodeId> survivors, List<NodeId> joiners) {
         attemptsStarted++;
         changePending = true;
-        change = new Change(view.number() + 1, attemptsStarted, survivors, joiners);
+        change = new Change(view.number() + 1, attemptsStarted, survivors, joiners, incarnations);
         persist();
         sendPhase();
     }
@@ -312,7 +368,7 @@ public final class GroupViewCore implements Node {
         Change c = change;
         if (c.phase != Phase.SETTLE || !c.answered.containsAll(c.survivors) || c.caughtUp.size() < c.joiners.size()) return;
         TreeMap<NodeId, Long> inc = new TreeMap<>();
-        for (NodeId s : c.survivors) inc.put(s, viewIncarnations.get(s));
+        inc.putAll(c.survivorIncarnations);
         inc.putAll(c.caughtUp);
         List<NodeId> members = new ArrayList<>(c.survivors);
         members.addAll(c.joiners);
@@ -337,6 +393,27 @@ public final class GroupViewCore implements Node {
                 new GroupViewState(view, viewIncarnations, attemptsStarted, changePending).encode()));
     }
 
+    /**
+     * Whom the service waits for when no member of the view is usable: members of the view to
+     * return with their journals (all of them, for at most a dead interval once one is back).
+     * Null when it is not waiting for that.
+     */
+    public String waitingFor() {
+        if (view.number() == 0 || change != null) return null;
+        if (view.members().stream().anyMatch(this::usable)) return null;
+        List<String> missing = view.members().stream().filter(m -> !recoverable(m)).map(NodeId::name).toList();
+        if (missing.isEmpty()) return null;
+        String what = " (members of view " + view.number() + ") to return with their journals";
+        if (recoveryWaitSinceTick < 0) return names(missing, "or") + what;
+        return names(missing, "and") + what + ", for at most "
+                + (liveness.deadTicks() - (now - recoveryWaitSinceTick)) + " more ticks";
+    }
+
+    private static String names(List<String> names, String conjunction) {
+        if (names.size() == 1) return names.getFirst();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " " + conjunction + " " + names.getLast();
+    }
+
     @Override
     public Effects drain() {
         return outbox.drain();
@@ -348,6 +425,9 @@ public final class GroupViewCore implements Node {
         details.put("viewChanges", Long.toString(viewChanges));
         details.put("acked", acked.toString());
         details.put("alive", configured.stream().filter(m -> liveness.alive(m, now)).toList().toString());
+        details.put("viewsRecovered", Long.toString(viewsRecovered));
+        String waiting = waitingFor();
+        if (waiting != null) details.put("waitingFor", waiting);
         if (change != null) {
             details.put("change", change.number + "/" + change.attempt + " " + change.phase);
             details.put("survivors", change.survivors.toString());

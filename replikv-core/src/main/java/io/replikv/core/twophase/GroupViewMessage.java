@@ -18,9 +18,16 @@ public sealed interface GroupViewMessage extends Message {
      * installed and is a member of (0: none, e.g. just restarted with empty state);
      * {@code incarnation}: drawn at random when the replica starts, so a restart is recognised even
      * if it is quick; {@code pingTick}: the replica's tick when sent, echoed back so the replica
-     * can date its read lease from the send.
+     * can date its read lease from the send; {@code recoveredViewNumber} > 0 (only while not a
+     * member): this restarted replica replayed its journal of that installed view — a claim the
+     * service uses only when no member of its view survived.
      */
-    record Ping(long viewNumber, long incarnation, long pingTick) implements GroupViewMessage {}
+    record Ping(long viewNumber, long incarnation, long pingTick, long recoveredViewNumber) implements GroupViewMessage {
+        /** A ping without a claim. */
+        public Ping(long viewNumber, long incarnation, long pingTick) {
+            this(viewNumber, incarnation, pingTick, 0);
+        }
+    }
 
     /** Anyone → view service: what is the current view? Answered with a {@link ViewReply} (no lease). */
     record GetView() implements GroupViewMessage {}

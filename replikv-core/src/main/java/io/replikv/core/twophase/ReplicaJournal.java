@@ -17,10 +17,11 @@ import java.util.List;
 
 /**
  * A replica's durable record: a snapshot of the state machine at each view it installs (or
- * catches up to), then one log entry per prepare, commit and abort. A vote and an Applied leave
- * only after their entry is durable (the core queues them with sendAfterPersist), so the log
- * always holds every promise the replica made. A restarted replica rejoins through a state
- * transfer (docs/2pc.md says why), so today the journal is read only by tests and tools.
+ * catches up to), then one log entry per prepare, commit and abort, and a stable value naming
+ * the view it last installed ({@value #INSTALLED_KEY}; cleared while it catches up). A vote and an
+ * Applied leave only after their entry is durable (the core queues them with sendAfterPersist),
+ * so the log always holds every promise the replica made. A restarted replica replays it
+ * ({@link #recover}): its state, and its prepared and decided transactions of that view.
  */
 final class ReplicaJournal {
     /** One journal record as read back. */
@@ -32,6 +33,9 @@ final class ReplicaJournal {
         record Aborted(TxnId txn) implements Entry {}
     }
 
+    static final String INSTALLED_KEY = "2pc.installed";
+    private static final int VIEW_FORMAT = 1;
+    private static final int MEMBERS_MAX = 1024;
     private static final int PREPARED = 1;
     private static final int COMMITTED = 2;
     private static final int ABORTED = 3;
@@ -63,6 +67,38 @@ final class ReplicaJournal {
         append(w.toBytes());
     }
 
+    /** Records that this replica installed {@code view} (after any snapshot of the same install). */
+    void installed(GroupView view) {
+        BinaryWriter w = new BinaryWriter(32).writeByte(VIEW_FORMAT).writeVarLong(view.number());
+        w.writeVarLong(view.members().size());
+        for (NodeId m : view.members()) w.writeString(m.name());
+        outbox.persist(new PersistOp.PutStable(INSTALLED_KEY, w.toBytes()));
+    }
+
+    /** Records that this replica's state is no longer that of an installed view (before a state transfer replaces it). */
+    void notInstalled() {
+        installed(GroupView.NONE);
+    }
+
+    /** The view this replica last installed, as recorded; {@link GroupView#NONE} if none (or catching up). */
+    static GroupView installedView(Storage storage) {
+        var bytes = storage.stable().get(INSTALLED_KEY);
+        if (bytes.isEmpty()) return GroupView.NONE;
+        BinaryReader r = BinaryReader.of(bytes.get());
+        int format = r.readByte();
+        if (format != VIEW_FORMAT) throw new MalformedInputException("unknown installed-view format " + format);
+        long number = r.readVarLong();
+        int n = r.readLength(MEMBERS_MAX);
+        List<NodeId> members = new ArrayList<>();
+        for (int i = 0; i < n; i++) members.add(NodeId.of(r.readString(NodeId.NAME_LENGTH_MAX)));
+        r.expectEnd();
+        try {
+            return new GroupView(number, members);
+        } catch (RuntimeException e) {
+            throw new MalformedInputException("bad installed view: " + e.getMessage());
+        }
+    }
+
     /** Replaces everything with a snapshot of a state in which nothing is in doubt (a view install or a state transfer). */
     void snapshot(long viewNumber, Bytes state) {
         outbox.persist(new PersistOp.SaveSnapshot(new Snapshot(lastIndex, viewNumber, state)));
@@ -76,7 +112,8 @@ final class ReplicaJournal {
     /** The entries after the latest snapshot, in order. */
     static List<Entry> read(Storage storage) {
         List<Entry> out = new ArrayList<>();
-        for (long i = storage.log().firstIndex(); i <= storage.log().lastIndex(); i++) {
+        long after = storage.snapshots().latest().map(io.replikv.core.storage.Snapshot::index).orElse(0L);
+        for (long i = Math.max(storage.log().firstIndex(), after + 1); i <= storage.log().lastIndex(); i++) {
             BinaryReader r = BinaryReader.of(storage.log().entry(i));
             int type = r.readByte();
             TxnId txn = readTxn(r);

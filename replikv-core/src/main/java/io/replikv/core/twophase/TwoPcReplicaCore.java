@@ -74,6 +74,14 @@ import java.util.TreeSet;
  * install a coordinator answers its settled writes and retries its aborted ones in the new view.
  * A replica that learns it is out of the view answers its clients (definite if it never decided
  * commit, Uncertain otherwise), stops serving and rejoins through a state transfer.
+ *
+ * <p><b>Restarts.</b> A restarted replica replays its journal ({@link ReplicaJournal}): the state
+ * of the view it last installed, with the transactions it prepared and decided in it. It is no
+ * member (it votes and serves nothing) and pings that view number as its <em>claim</em>. Usually
+ * the others go on and it rejoins through a state transfer, as before. When no member of the view
+ * survived (every process was killed at once), the group view service freezes and settles the
+ * restarted members whose claims qualify, exactly as it does survivors, and installs the next view
+ * with them (docs/2pc.md, "Whole-group crash").
  */
 public final class TwoPcReplicaCore implements Node {
     private enum Phase { PREPARING, COMMITTING, BACKOFF }
@@ -142,6 +150,7 @@ public final class TwoPcReplicaCore implements Node {
     private long caughtUpFor;
     private long caughtUpAttempt;
     private long viewsInstalled;
+    private long recoveredView; // > 0: replayed from the journal of this installed view, not yet a member again
 
     // participant
     private final TreeMap<Bytes, TxnId> locks = new TreeMap<>();
@@ -163,8 +172,8 @@ public final class TwoPcReplicaCore implements Node {
     /**
      * @param peers       every configured replica of the group (this one included), for status and discovery
      * @param viewService the group view service's node id
-     * @param recovered   the replica's disk; a restarted replica always rejoins through a state
-     *                    transfer (see docs/2pc.md), so only the journal position is recovered
+     * @param recovered   the replica's disk: its journal is replayed (see the class comment and
+     *                    docs/2pc.md, "Whole-group crash")
      */
     public TwoPcReplicaCore(NodeId id, List<NodeId> peers, NodeId viewService, TwoPcConfig config, Prng prng,
                             Storage recovered) {
@@ -176,6 +185,71 @@ public final class TwoPcReplicaCore implements Node {
         this.prng = prng;
         this.incarnation = prng.nextLong();
         this.journal = new ReplicaJournal(outbox, recovered);
+        recover(recovered);
+    }
+
+    /** Replays the journal: the state and the transactions of the view last installed, if one is recorded. */
+    private void recover(Storage storage) {
+        var snapshot = storage.snapshots().latest();
+        if (snapshot.isPresent()) stateMachine = KvStateMachine.restore(snapshot.get().data());
+        GroupView installed = ReplicaJournal.installedView(storage);
+        List<ReplicaJournal.Entry> entries = ReplicaJournal.read(storage);
+        if (installed.number() == 0) {
+            if (!entries.isEmpty()) {
+                throw new io.replikv.core.util.MalformedInputException(
+                        "2pc journal holds " + entries.size() + " transaction records but no installed view");
+            }
+            return;
+        }
+        view = installed;
+        recoveredView = installed.number();
+        memory = new TxnMemory(installed.number());
+        for (ReplicaJournal.Entry e : entries) replay(e, installed.number());
+    }
+
+    private void replay(ReplicaJournal.Entry entry, long viewNumber) {
+        switch (entry) {
+            case ReplicaJournal.Entry.Prepared p -> {
+                checkReplayed(p.txn(), viewNumber);
+                memory.remember(p.txn());
+                TxnId holder = locks.put(p.request().command().key(), p.txn());
+                if (holder != null) throw corrupt(p.txn() + " prepared while " + holder + " held its key");
+                prepared.put(p.txn(), new Prepared(p.txn(), p.request(), now));
+                order.propose(p.txn());
+            }
+            case ReplicaJournal.Entry.Committed c -> {
+                checkReplayed(c.txn(), viewNumber);
+                Prepared p = prepared.get(c.txn());
+                if (p == null || order.committed(c.txn())) throw corrupt(c.txn() + " committed but not prepared");
+                order.commit(c.txn(), c.timestamp());
+                lastCommitted.put(p.key(), new CommitDecision(c.txn(), c.timestamp()));
+                replayDeliverable();
+            }
+            case ReplicaJournal.Entry.Aborted a -> {
+                checkReplayed(a.txn(), viewNumber);
+                Prepared p = prepared.remove(a.txn());
+                if (p == null || order.committed(a.txn())) throw corrupt(a.txn() + " aborted but not undecided");
+                order.abort(a.txn());
+                locks.remove(p.key());
+                replayDeliverable();
+            }
+        }
+    }
+
+    private void replayDeliverable() {
+        for (TxnId txn : order.takeDeliverable()) {
+            Prepared p = prepared.remove(txn);
+            stateMachine.apply(p.request);
+            locks.remove(p.key());
+        }
+    }
+
+    private static void checkReplayed(TxnId txn, long viewNumber) {
+        if (txn.view() != viewNumber) throw corrupt(txn + " in the journal of view " + viewNumber);
+    }
+
+    private static io.replikv.core.util.MalformedInputException corrupt(String what) {
+        return new io.replikv.core.util.MalformedInputException("2pc journal: " + what);
     }
 
     @Override
@@ -527,7 +601,10 @@ public final class TwoPcReplicaCore implements Node {
     }
 
     private void onFreeze(Freeze f) {
-        if (!member || f.number() != view.number() + 1) return;
+        // a restarted replica is frozen as a survivor only when the view service found its claim
+        // good (no member of its view survived); it then skips no number the service did not settle
+        boolean survivor = member ? f.number() == view.number() + 1 : recoveredView > 0 && f.number() > view.number();
+        if (!survivor) return;
         frozenFor = f.number();
         List<TxnKey> undecided = new ArrayList<>();
         for (TxnId t : order.undecided()) undecided.add(new TxnKey(t, prepared.get(t).key()));
@@ -579,6 +656,9 @@ public final class TwoPcReplicaCore implements Node {
 
     private void onStateTransfer(StateTransfer t) {
         if (member && view.number() >= t.number()) return;
+        if (caughtUpFor > t.number() || (caughtUpFor == t.number() && caughtUpAttempt > t.attempt())) {
+            return; // a late transfer of an abandoned attempt must not replace the state of a later one
+        }
         if (caughtUpFor != t.number() || caughtUpAttempt != t.attempt()) {
             // another attempt of the change may have settled differently: take its state
             Invariants.check(active.isEmpty() && backingOff.isEmpty(), "%s catches up while coordinating", id);
@@ -586,6 +666,10 @@ public final class TwoPcReplicaCore implements Node {
             clearParticipantState(0);
             caughtUpFor = t.number();
             caughtUpAttempt = t.attempt();
+            recoveredView = 0;
+            frozenFor = 0;
+            settled = false;
+            journal.notInstalled(); // before the snapshot: a torn write never pairs the old view with the new state
             journal.snapshot(t.number(), t.state());
         }
         outbox.sendAfterPersist(viewService, new CaughtUp(t.number(), t.attempt(), incarnation));
@@ -597,12 +681,13 @@ public final class TwoPcReplicaCore implements Node {
             becomeOutOfView(v);
             return;
         }
-        boolean survivor = member && frozenFor == v.number() && settled;
+        boolean survivor = (member || recoveredView > 0) && frozenFor == v.number() && settled;
         boolean joiner = caughtUpFor == v.number();
         boolean first = v.number() == 1 && view.number() == 0 && !member && stateMachine.appliedCount() == 0;
         if (!survivor && !joiner && !first) return; // not ready for it; the view service will not count on us
         view = v;
         member = true;
+        recoveredView = 0;
         frozenFor = 0;
         settled = false;
         caughtUpFor = 0;
@@ -611,6 +696,7 @@ public final class TwoPcReplicaCore implements Node {
         clearParticipantState(v.number());
         finishOldViewWrites();
         if (!joiner) journal.snapshot(v.number(), stateMachine.snapshot());
+        journal.installed(v); // after the snapshot: a torn write never pairs this view with older state
         sendPing(); // acknowledges the view and asks for a lease at once
     }
 
@@ -650,6 +736,7 @@ public final class TwoPcReplicaCore implements Node {
         backingOff.clear();
         view = v;
         member = false;
+        recoveredView = 0; // its replayed transactions are dropped below; it can only rejoin
         frozenFor = 0;
         settled = false;
         leaseUntilTick = Long.MIN_VALUE;
@@ -672,7 +759,7 @@ public final class TwoPcReplicaCore implements Node {
 
     private void sendPing() {
         lastPingTick = now;
-        outbox.send(viewService, new Ping(member ? view.number() : 0, incarnation, now));
+        outbox.send(viewService, new Ping(member ? view.number() : 0, incarnation, now, member ? 0 : recoveredView));
     }
 
     private void checkCoordinated() {
@@ -732,7 +819,8 @@ public final class TwoPcReplicaCore implements Node {
         details.put("sessions", Integer.toString(stateMachine.sessions().size()));
         if (frozenFor != 0) details.put("frozenFor", Long.toString(frozenFor));
         details.put("view", view.members().toString());
-        String role = member ? "replica" : caughtUpFor != 0 ? "catching-up" : "out-of-view";
+        if (recoveredView > 0) details.put("recovered", "journal of view " + recoveredView + " replayed; waits for the view service");
+        String role = member ? "replica" : caughtUpFor != 0 ? "catching-up" : recoveredView > 0 ? "recovered" : "out-of-view";
         return new NodeStatus(id, "2pc", role, view.number(), null, peers, stateMachine.appliedCount(), details);
     }
 }

@@ -8,13 +8,34 @@ import io.replikv.core.Message;
  */
 public sealed interface ViewServiceMessage extends Message {
     /**
-     * A server is alive and knows view {@code viewNumber} (0 after a start with empty state). The
-     * primary of the current view acknowledges it by pinging with its number.
+     * A server is alive and knows view {@code viewNumber} (0 after a start: it holds no view in
+     * memory). The primary of the current view acknowledges it by pinging with its number.
+     *
+     * <p>{@code recoveredViewNumber} > 0 is a <em>claim</em> (mode pb with storage), sent while the
+     * server is not synced (after a restart, for one): its disk holds the state it had as a synced
+     * member of that view, at stream index {@code recoveredIndex}. The view service uses claims only
+     * when the primary is unfit and the view cannot change the usual way ({@link RecoveryRule});
+     * 0 and 0 mean no claim.
      */
-    record Ping(long viewNumber) implements ViewServiceMessage {}
+    record Ping(long viewNumber, long recoveredViewNumber, long recoveredIndex) implements ViewServiceMessage {
+        /** A ping without a claim. */
+        public Ping(long viewNumber) {
+            this(viewNumber, 0, 0);
+        }
+    }
 
-    /** The answer to a {@link Ping}: the number it carried, and the newest view (acknowledged or not). */
-    record PingReply(long pingedNumber, View view) implements ViewServiceMessage {}
+    /**
+     * The answer to a {@link Ping}: the number it carried, and the newest view (acknowledged or
+     * not). {@code fromRecoveredData}: the view service made the pinging server primary of
+     * {@code view} on the strength of the claim in its ping, so its recovered state counts as the
+     * replicated state of that view (false in every other reply).
+     */
+    record PingReply(long pingedNumber, View view, boolean fromRecoveredData) implements ViewServiceMessage {
+        /** A reply that vouches for nothing. */
+        public PingReply(long pingedNumber, View view) {
+            this(pingedNumber, view, false);
+        }
+    }
 
     /**
      * A client (or an operator) asks for the current view; it does not count as a ping.

@@ -47,7 +47,7 @@ class ViewServiceCoreProperties {
                 long number = step.zero() ? 0 : known[step.server()];
                 if (previous.isPrimary(server) && number == previous.number() && number > 0) acknowledged = true;
                 vs.onMessage(server, new ViewServiceMessage.Ping(number));
-                var reply = (ViewServiceMessage.PingReply) vs.drain().send().getFirst().message();
+                var reply = (ViewServiceMessage.PingReply) vs.drain().sendAfterPersist().getFirst().message();
                 known[step.server()] = reply.view().number();
             }
             View now = vs.view();

@@ -9,7 +9,8 @@ import io.replikv.core.pb.PbServerCore;
  * Mode pb: a server that pings the view service ({@code --viewservice}) and serves as primary,
  * backup or idle as the view says. Every server must be able to reach the others by name
  * ({@code --peers}), since the primary forwards to the backups the view names. Ready once it is
- * the synced primary, or knows a primary to relay clients to.
+ * the synced primary, or knows a primary to relay clients to. It journals to its data directory
+ * and recovers from it (docs/durability.md).
  */
 public final class PbModeFactory implements ModeFactory {
     @Override
@@ -26,8 +27,9 @@ public final class PbModeFactory implements ModeFactory {
         PbConfig d = PbConfig.DEFAULT;
         PbConfig scaled = new PbConfig(Ticks.scale(d.pingIntervalTicks(), config.tickMs()),
                 Ticks.scale(d.retryTicks(), config.tickMs()), Ticks.scale(d.ackWaitTicksMax(), config.tickMs()),
-                Ticks.scale(d.relayTicksMax(), config.tickMs()), d.transferChunkBytesMax(), d.pendingRequestsMax());
-        return new PbServerCore(config.self(), config.viewServiceIds(), scaled);
+                Ticks.scale(d.relayTicksMax(), config.tickMs()), d.transferChunkBytesMax(), d.pendingRequestsMax(),
+                d.snapshotLogEntries());
+        return new PbServerCore(config.self(), config.viewServiceIds(), scaled, context.storage());
     }
 
     @Override

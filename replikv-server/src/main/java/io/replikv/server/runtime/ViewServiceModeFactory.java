@@ -4,7 +4,10 @@ import io.replikv.core.Node;
 import io.replikv.core.viewservice.ViewServiceConfig;
 import io.replikv.core.viewservice.ViewServiceCore;
 
-/** The view service of mode pb: numbered views of one primary and up to {@code backups} backups. */
+/**
+ * The view service of mode pb: numbered views of one primary and up to {@code backups} backups,
+ * persisted in its data directory so a restart resumes them (docs/pb.md).
+ */
 public final class ViewServiceModeFactory implements ModeFactory {
     public static final String MODE = "viewservice";
 
@@ -27,6 +30,6 @@ public final class ViewServiceModeFactory implements ModeFactory {
         ViewServiceConfig config = new ViewServiceConfig(
                 Ticks.scale(ViewServiceConfig.PING_INTERVAL_TICKS_DEFAULT, context.config().tickMs()),
                 ViewServiceConfig.DEAD_PINGS_DEFAULT, backups);
-        return new ViewServiceCore(context.config().self(), config);
+        return new ViewServiceCore(context.config().self(), config, context.storage());
     }
 }

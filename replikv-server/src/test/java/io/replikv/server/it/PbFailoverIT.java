@@ -45,6 +45,7 @@ class PbFailoverIT {
         return "unknown";
     }
 
+
     private static int withRole(LocalCluster c, String role) {
         for (int i = 1; i <= c.nodes; i++) if (role.equals(role(c, i))) return i;
         return -1;

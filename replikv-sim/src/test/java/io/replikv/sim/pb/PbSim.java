@@ -13,6 +13,7 @@ import io.replikv.core.viewservice.View;
 import io.replikv.core.viewservice.ViewServiceConfig;
 import io.replikv.core.viewservice.ViewServiceCore;
 import io.replikv.sim.Cluster;
+import io.replikv.sim.DiskSettings;
 import io.replikv.sim.LinkSettings;
 import io.replikv.sim.NodeFactory;
 import io.replikv.sim.check.CheckResult;
@@ -29,8 +30,9 @@ import java.util.function.Predicate;
  * The original pbservice test setting on the simulator (specs §1.1, §4.5, §5): one view service
  * "vs", servers s1, s2, ... started and killed by the test, clients c1.. that find the primary
  * through the view service. One tick is 10 ms: the original 100 ms ping interval is 10 ticks, one
- * second is {@link #SECOND} ticks. Kill = crash (no more messages or ticks); a restart is a fresh
- * server with empty state at the same name. The network is reliable (1 tick per message) unless a
+ * second is {@link #SECOND} ticks. Kill = crash (no more messages or ticks); a restart builds the
+ * server again at the same name from what its simulated disk kept (it recovers its state but holds
+ * no view, so it rejoins as the original restarted server does, docs/pb.md). The network is reliable (1 tick per message) unless a
  * test makes a server unreliable, which is the original lab fault model.
  */
 final class PbSim {
@@ -56,14 +58,21 @@ final class PbSim {
     }
 
     PbSim(long seed, int backups, int clients, Function<NodeId, PbClientConfig> clientConfig, LinkSettings network) {
+        this(seed, backups, clients, clientConfig, network, DiskSettings.IMMEDIATE, PbConfig.DEFAULT);
+    }
+
+    PbSim(long seed, int backups, int clients, Function<NodeId, PbClientConfig> clientConfig, LinkSettings network,
+          DiskSettings disk, PbConfig serverConfig) {
         this.backups = backups;
-        this.serverFactory = (id, prng, storage) -> new PbServerCore(id, VS, PbConfig.DEFAULT);
+        this.serverFactory = (id, prng, storage) -> new PbServerCore(id, VS, serverConfig, storage);
         this.c = Cluster.builder()
                 .seed(seed)
-                .node(VS, (id, prng, storage) -> new ViewServiceCore(id, ViewServiceConfig.DEFAULT.withBackupsMax(backups)))
+                .node(VS, (id, prng, storage) ->
+                        new ViewServiceCore(id, ViewServiceConfig.DEFAULT.withBackupsMax(backups), storage))
                 .clients(clients, (id, known, prng) -> new PbClientCore(id, known.getFirst(), prng, clientConfig.apply(id)))
                 .clientServers(List.of(VS))
                 .network(network)
+                .disk(disk)
                 .build();
         c.afterEachTick("synced servers at the same index hold the same state", this::checkSameIndexSameState);
     }

@@ -1,0 +1,122 @@
+package io.replikv.core.viewservice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replikv.core.Effects;
+import io.replikv.core.Envelope;
+import io.replikv.core.NodeId;
+import io.replikv.core.storage.MemoryStorage;
+import io.replikv.core.storage.PersistOp;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pb view service's durability: it persists every new view (and its acknowledgement) before
+ * a reply showing it leaves, a restarted service resumes with its view, and after every server
+ * restarted too it makes primary only a server whose claim qualifies, saying until then whom it
+ * waits for.
+ */
+class ViewServicePersistenceTest {
+    static final NodeId VS = NodeId.of("vs"), S1 = NodeId.of("s1"), S2 = NodeId.of("s2"), S3 = NodeId.of("s3");
+    final MemoryStorage disk = new MemoryStorage();
+    ViewServiceCore vs = new ViewServiceCore(VS, ViewServiceConfig.DEFAULT, disk);
+
+    /** Applies the effects' persist ops to the disk (as a shell does) and returns the reply. */
+    private ViewServiceMessage.PingReply ping(NodeId from, ViewServiceMessage.Ping ping) {
+        vs.onMessage(from, ping);
+        Effects e = vs.drain();
+        for (PersistOp op : e.persist()) disk.apply(op);
+        assertThat(e.send()).as("replies wait for the disk").isEmpty();
+        List<Envelope> replies = e.sendAfterPersist();
+        assertThat(replies).hasSize(1);
+        return (ViewServiceMessage.PingReply) replies.getFirst().message();
+    }
+
+    private View ping(NodeId from, long number) {
+        return ping(from, new ViewServiceMessage.Ping(number)).view();
+    }
+
+    private void tick(long ticks) {
+        for (long i = 0; i < ticks; i++) {
+            vs.onTick();
+            for (PersistOp op : vs.drain().persist()) disk.apply(op);
+        }
+    }
+
+    /** s1 primary, s2 backup, acknowledged: view 2. */
+    private void twoServers() {
+        assertThat(ping(S1, 0).number()).isEqualTo(1);
+        ping(S2, 0);
+        ping(S1, 1);
+        assertThat(ping(S2, 1)).isEqualTo(new View(2, S1, List.of(S2)));
+        ping(S1, 2);
+        assertThat(vs.acknowledged()).isTrue();
+    }
+
+    @Test
+    void aNewViewIsPersistedBeforeTheReplyThatShowsIt() {
+        vs.onMessage(S1, new ViewServiceMessage.Ping(0));
+        Effects e = vs.drain();
+        assertThat(e.persist()).hasSize(1);
+        assertThat(e.sendAfterPersist()).hasSize(1);
+        ViewServiceState state = ViewServiceState.decode(((PersistOp.PutStable) e.persist().getFirst()).value());
+        assertThat(state.view()).isEqualTo(View.first(S1));
+    }
+
+    @Test
+    void aRestartedServiceResumesWithItsViewAndPrimary() {
+        twoServers();
+        vs = new ViewServiceCore(VS, ViewServiceConfig.DEFAULT, disk);
+        assertThat(vs.view()).isEqualTo(new View(2, S1, List.of(S2)));
+        assertThat(vs.previousView()).isEqualTo(View.first(S1));
+        assertThat(vs.acknowledged()).isTrue();
+        tick(3);
+        assertThat(ping(S1, 2)).isEqualTo(new View(2, S1, List.of(S2)));
+        assertThat(ping(S2, 2).number()).isEqualTo(2);
+        for (int i = 0; i < 10; i++) {
+            tick(10);
+            ping(S1, 2);
+            assertThat(ping(S2, 2).number()).as("both ping: no view spent").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void afterEveryServerRestartedOnlyAQualifyingClaimResumes() {
+        twoServers();
+        ping(S3, 0); // idle
+        vs = new ViewServiceCore(VS, ViewServiceConfig.DEFAULT, disk);
+        // s3 never held the state: a ping without a claim
+        ping(S3, new ViewServiceMessage.Ping(0));
+        // s2 restarted with a claim of an older view: not good enough
+        ping(S2, new ViewServiceMessage.Ping(0, 1, 0));
+        tick(ViewServiceConfig.DEFAULT.deadTicks() + 1);
+        ping(S3, 0);
+        ping(S2, new ViewServiceMessage.Ping(0, 1, 0));
+        assertThat(vs.view().number()).isEqualTo(2);
+        assertThat(vs.waitingFor()).isEqualTo("s1 or s2 (members of view 2) to return with their data");
+        assertThat(vs.status().details()).containsEntry("waitingFor", vs.waitingFor());
+        // s1 returns with its disk: synced member of view 2 at index 12
+        ViewServiceMessage.PingReply reply = ping(S1, new ViewServiceMessage.Ping(0, 2, 12));
+        assertThat(reply.view()).isEqualTo(new View(3, S1, List.of()));
+        assertThat(reply.fromRecoveredData()).isTrue();
+        assertThat(ping(S2, new ViewServiceMessage.Ping(0, 1, 0)).fromRecoveredData()).isFalse();
+        assertThat(vs.waitingFor()).isNull();
+        // a lost reply: the same claim again is the same server, not another restart
+        assertThat(ping(S1, new ViewServiceMessage.Ping(0, 2, 12))).isEqualTo(reply);
+        assertThat(vs.view().number()).isEqualTo(3);
+        ping(S1, 3);
+        assertThat(ping(S2, 0).backups()).as("the others rejoin as new backups").containsExactly(S2);
+    }
+
+    @Test
+    void theVouchSurvivesARestartOfTheServiceToo() {
+        twoServers();
+        vs = new ViewServiceCore(VS, ViewServiceConfig.DEFAULT, disk);
+        ping(S2, new ViewServiceMessage.Ping(0, 1, 0)); // a backup whose claim is too old
+        ViewServiceMessage.PingReply reply = ping(S1, new ViewServiceMessage.Ping(0, 1, 5));
+        assertThat(reply.view()).isEqualTo(new View(3, S1, List.of()));
+        vs = new ViewServiceCore(VS, ViewServiceConfig.DEFAULT, disk);
+        // s1 still never learned view 3: its claim of view 1 is the one view 3 was made from
+        assertThat(ping(S1, new ViewServiceMessage.Ping(0, 1, 5))).isEqualTo(reply);
+    }
+}
