@@ -39,7 +39,8 @@ final class VsRaftPbSim {
     VsRaftPbSim(long seed, int viewServiceMembers, int backups, int clients, LinkSettings network) {
         this.viewServices = vsIds(viewServiceMembers);
         List<NodeId> vs = viewServices;
-        this.serverFactory = (id, prng, storage) -> new PbServerCore(id, vs, PbConfig.DEFAULT);
+        // the recovered storage, so a restarted server journals on the disk it recovered from
+        this.serverFactory = (id, prng, storage) -> new PbServerCore(id, vs, PbConfig.DEFAULT, storage);
         ViewServiceConfig config = ViewServiceConfig.DEFAULT.withBackupsMax(backups);
         Cluster.Builder b = Cluster.builder().seed(seed);
         for (NodeId m : vs) {
