@@ -35,7 +35,7 @@ public class StateMachineBenchmark {
     private KvStateMachine sm;
     private Bytes[] keys;
     private Bytes value;
-    private long seq;
+    private final long[] seqs = new long[1024]; // per client: a session's requests number 1, 2, 3 ...
     private int next;
 
     @Setup
@@ -50,7 +50,8 @@ public class StateMachineBenchmark {
     @Benchmark
     public Result taggedPut() {
         next = (next + 1) % keys.length;
-        return sm.apply(new Request(1 + (next & 1023), ++seq, new Command.Put(keys[next], value)));
+        int client = next & 1023;
+        return sm.apply(new Request(1 + client, ++seqs[client], new Command.Put(keys[next], value)));
     }
 
     @Benchmark
