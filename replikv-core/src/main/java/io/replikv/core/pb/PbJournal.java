@@ -2,10 +2,9 @@ package io.replikv.core.pb;
 
 import io.replikv.core.NodeId;
 import io.replikv.core.Outbox;
-import io.replikv.core.kv.Command;
-import io.replikv.core.kv.KvLimits;
 import io.replikv.core.kv.KvStateMachine;
 import io.replikv.core.kv.Request;
+import io.replikv.core.kv.RequestFormat;
 import io.replikv.core.storage.PersistOp;
 import io.replikv.core.storage.Snapshot;
 import io.replikv.core.storage.Storage;
@@ -33,7 +32,6 @@ import java.util.List;
 final class PbJournal {
     static final String VIEW_KEY = "pb.server";
     private static final int FORMAT = 1;
-    private static final int GET = 1, PUT = 2, APPEND = 3, PUT_HASH = 4, DELETE = 5;
 
     /** What a restart finds on disk. {@code lastUpdate}: the update at {@code index} if it came from the log. */
     record Recovered(KvStateMachine stateMachine, long index, Request lastUpdate, View view, boolean synced,
@@ -152,32 +150,10 @@ final class PbJournal {
     }
 
     static void writeRequest(BinaryWriter w, Request request) {
-        w.writeLong(request.clientId()).writeVarLong(request.seq());
-        switch (request.command()) {
-            case Command.Get g -> w.writeByte(GET).writeBytes(g.key());
-            case Command.Put p -> w.writeByte(PUT).writeBytes(p.key()).writeBytes(p.value());
-            case Command.Append a -> w.writeByte(APPEND).writeBytes(a.key()).writeBytes(a.value());
-            case Command.PutHash h -> w.writeByte(PUT_HASH).writeBytes(h.key()).writeBytes(h.value());
-            case Command.Delete d -> w.writeByte(DELETE).writeBytes(d.key());
-        }
+        RequestFormat.write(w, request);
     }
 
     static Request readRequest(BinaryReader r) {
-        long clientId = r.readLong();
-        long seq = r.readVarLong();
-        int tag = r.readByte();
-        Bytes key = r.readBytes(KvLimits.KEY_BYTES_MAX);
-        Command command = switch (tag) {
-            case GET -> new Command.Get(key);
-            case PUT -> new Command.Put(key, r.readBytes(KvLimits.VALUE_BYTES_MAX));
-            case APPEND -> new Command.Append(key, r.readBytes(KvLimits.VALUE_BYTES_MAX));
-            case PUT_HASH -> new Command.PutHash(key, r.readBytes(KvLimits.VALUE_BYTES_MAX));
-            case DELETE -> new Command.Delete(key);
-            default -> throw new MalformedInputException("unknown command tag " + tag);
-        };
-        if (clientId == Request.UNTAGGED ? seq != 0 : seq <= 0) {
-            throw new MalformedInputException("bad session tag " + clientId + "/" + seq);
-        }
-        return new Request(clientId, seq, command);
+        return RequestFormat.read(r);
     }
 }
