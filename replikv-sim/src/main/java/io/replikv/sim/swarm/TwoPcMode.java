@@ -1,0 +1,149 @@
+package io.replikv.sim.swarm;
+
+import io.replikv.core.NodeId;
+import io.replikv.core.kv.KvStateMachine;
+import io.replikv.core.twophase.GroupView;
+import io.replikv.core.twophase.GroupViewCore;
+import io.replikv.core.twophase.TwoPcConfig;
+import io.replikv.core.twophase.TwoPcReplicaCore;
+import io.replikv.sim.ClientFactory;
+import io.replikv.sim.Cluster;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Mode 2pc: {@link TwoPcReplicaCore}s n1..nN and the group view service "vs"
+ * ({@link GroupViewCore}), with fast timing. Crashes stay within what 2pc is built to survive
+ * (docs/2pc.md): the view service may crash at any time (it keeps the view on disk), and a replica
+ * only while another replica is a live member of the installed view that never restarted in it —
+ * recovering a group whose every member restarted is future work. Agreement is required of the
+ * replicas that installed the view the service holds, while no view change is under way: a
+ * replica on its way out may hold a write that the survivors settled as aborted.
+ */
+public final class TwoPcMode implements SimMode {
+    public static final NodeId VIEW_SERVICE = NodeId.of("vs");
+
+    /**
+     * The swarm's 2pc timing (the scenario harness's): ping every 5 ticks, dead after 4 silent
+     * intervals, votes within 20 ticks, resend after 10, 8 attempts with backoff up to 10 ticks.
+     * Faster than the default so view changes happen often within a short run.
+     */
+    static final TwoPcConfig CONFIG = new TwoPcConfig(5, 4, 20, 10, 8, 10, 64, 256);
+
+    /** A write with a few conflict retries fits in 40 ticks, as in the scenario harness. */
+    static final long CLIENT_ATTEMPT_TICKS = 40;
+
+    @Override
+    public String name() {
+        return "2pc";
+    }
+
+    @Override
+    public List<Integer> nodeCounts() {
+        return List.of(2, 3, 3, 4);
+    }
+
+    @Override
+    public boolean survivesCrashes() {
+        return true;
+    }
+
+    @Override
+    public long clientAttemptTicks() {
+        return CLIENT_ATTEMPT_TICKS;
+    }
+
+    @Override
+    public ModeCluster build(ModeSetup setup) {
+        List<NodeId> peers = Cluster.serverIds(setup.nodes());
+        Cluster c = Cluster.builder().seed(setup.seed()).traceLinesMax(setup.traceLinesMax())
+                .servers(setup.nodes(), (id, prng, storage) -> new TwoPcReplicaCore(id, peers, VIEW_SERVICE, CONFIG,
+                        prng, storage))
+                .node(VIEW_SERVICE, (id, prng, storage) -> new GroupViewCore(id, peers, CONFIG, storage))
+                .clients(setup.clients(), ClientFactory.core(setup.client()))
+                .network(setup.network()).disk(setup.disk())
+                .build();
+        return new TwoPcCluster(c);
+    }
+
+    private static final class TwoPcCluster extends ModeCluster {
+        TwoPcCluster(Cluster cluster) {
+            super(cluster);
+        }
+
+        private TwoPcReplicaCore replica(NodeId id) {
+            return cluster().node(id, TwoPcReplicaCore.class);
+        }
+
+        private GroupViewCore viewService() {
+            return cluster().node(VIEW_SERVICE, GroupViewCore.class);
+        }
+
+        @Override
+        public List<NodeId> extraNodes() {
+            return List.of(VIEW_SERVICE);
+        }
+
+        /** A live replica that installed the view the service holds (so it is a survivor of any change from it). */
+        private boolean installedMember(NodeId id, GroupView view) {
+            if (!cluster().alive(id)) return false;
+            TwoPcReplicaCore r = replica(id);
+            return r.member() && r.view().number() == view.number() && view.contains(id);
+        }
+
+        @Override
+        public boolean mayCrash(NodeId node) {
+            if (node.equals(VIEW_SERVICE)) return true;
+            if (!cluster().alive(VIEW_SERVICE)) return false;
+            GroupView view = viewService().view();
+            for (NodeId other : cluster().servers()) {
+                if (!other.equals(node) && installedMember(other, view)) return true;
+            }
+            return false;
+        }
+
+        @Override
+        public String checkSafety() {
+            return null;
+        }
+
+        @Override
+        public SortedMap<NodeId, KvStateMachine> replicasThatMustAgree() {
+            TreeMap<NodeId, KvStateMachine> out = new TreeMap<>();
+            if (!cluster().alive(VIEW_SERVICE)) return out;
+            GroupViewCore vs = viewService();
+            if (!vs.status().role().equals("stable")) return out;
+            for (NodeId id : cluster().servers()) {
+                if (installedMember(id, vs.view())) out.put(id, replica(id).stateMachine());
+            }
+            return out;
+        }
+
+        @Override
+        public String notConverged() {
+            if (!cluster().alive(VIEW_SERVICE)) return "the view service is down";
+            GroupViewCore vs = viewService();
+            if (!vs.status().role().equals("stable")) return "the view service is changing the view: " + vs.status().details();
+            GroupView view = vs.view();
+            if (!view.members().equals(cluster().servers())) return "view " + view.number() + " holds " + view.members();
+            for (NodeId id : cluster().servers()) {
+                if (!installedMember(id, view)) return id + " has not installed view " + view.number();
+                if (replica(id).undecided() > 0) return id + " has " + replica(id).undecided() + " undecided transactions";
+            }
+            long applied = replica(cluster().server(0)).stateMachine().appliedCount();
+            for (NodeId id : cluster().servers()) {
+                long a = replica(id).stateMachine().appliedCount();
+                if (a != applied) return id + " applied " + a + " writes, " + cluster().server(0) + " " + applied;
+            }
+            return null;
+        }
+
+        @Override
+        public SortedMap<NodeId, KvStateMachine> allReplicas() {
+            TreeMap<NodeId, KvStateMachine> out = new TreeMap<>();
+            for (NodeId id : cluster().servers()) out.put(id, replica(id).stateMachine());
+            return out;
+        }
+    }
+}
