@@ -131,7 +131,7 @@ public final class GroupViewCore implements Node {
         if (!(message instanceof GroupViewMessage m)) return;
         switch (m) {
             case Ping p -> onPing(from, p);
-            case GetView g -> outbox.send(from, new ViewReply(view, 0, false));
+            case GetView g -> outbox.sendAfterPersist(from, new ViewReply(view, 0, false));
             case Frozen f -> onFrozen(from, f);
             case SettleAnswer a -> onSettleAnswer(from, a);
             case Settled s -> onSettled(from, s);
@@ -149,19 +149,24 @@ public final class GroupViewCore implements Node {
         return seen != null && !seen.equals(viewIncarnations.get(member));
     }
 
+    /**
+     * Every message that shows the view leaves after persistence: a view just installed may not be
+     * durable yet (a slow disk), and if this service crashed before it is, it would come back with
+     * the previous view while replicas act on the newer one they were shown.
+     */
     private void onPing(NodeId from, Ping ping) {
         if (!configured.contains(from)) {
-            outbox.send(from, new ViewReply(view, ping.pingTick(), false));
+            outbox.sendAfterPersist(from, new ViewReply(view, ping.pingTick(), false));
             return;
         }
         liveness.heard(from, now);
         incarnations.put(from, ping.incarnation());
         boolean current = view.contains(from) && !restarted(from);
         if (current && ping.viewNumber() == view.number()) acked.add(from);
-        if (current && ping.viewNumber() < view.number()) outbox.send(from, new Install(view));
+        if (current && ping.viewNumber() < view.number()) outbox.sendAfterPersist(from, new Install(view));
         boolean beingDropped = change != null && !change.survivors.contains(from);
         boolean lease = current && ping.viewNumber() == view.number() && !beingDropped;
-        outbox.send(from, new ViewReply(view, ping.pingTick(), lease));
+        outbox.sendAfterPersist(from, new ViewReply(view, ping.pingTick(), lease));
     }
 
     @Override

@@ -109,7 +109,7 @@ final class Faults {
 
     private void maybePause(long now) {
         List<NodeId> candidates = new ArrayList<>();
-        for (NodeId id : faultable) if (cluster.alive(id) && !resumeAt.containsKey(id)) candidates.add(id);
+        for (NodeId id : faultable) if (cluster.alive(id) && !resumeAt.containsKey(id) && mode.mayPause(id)) candidates.add(id);
         if (candidates.isEmpty()) return;
         NodeId victim = prng.pick(candidates);
         cluster.pause(victim);

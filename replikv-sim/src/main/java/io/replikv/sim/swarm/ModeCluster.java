@@ -35,6 +35,15 @@ public abstract class ModeCluster {
     public abstract boolean mayCrash(NodeId node);
 
     /**
+     * True if pausing {@code node} stays within the faults the mode is built to survive. A paused
+     * node's ticks stop, so its clock stops: a node that serves reads on a lease measured in its own
+     * ticks (a 2pc replica) assumes bounded clock drift, and a frozen clock is unbounded drift.
+     */
+    public boolean mayPause(NodeId node) {
+        return true;
+    }
+
+    /**
      * The mode's own safety checks (at most one leader per term, committed entries never lost ...),
      * run after every tick: null if they hold, else what broke.
      */

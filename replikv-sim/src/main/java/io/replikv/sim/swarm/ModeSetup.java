@@ -16,10 +16,13 @@ import io.replikv.sim.LinkSettings;
  * @param network       the default settings of every link during the fault phase
  * @param disk          the default disk of every node
  * @param traceLinesMax trace lines kept (a digest covers all of them anyway)
+ * @param roundTripTicksMax the longest request and answer between two nodes, syncs included
+ *                      ({@link SwarmOptions#roundTripTicksMax()}): a mode tunes its timeouts to it, as
+ *                      a deployment tunes them to its network
  * @param prng          a stream for the mode's own per-seed choices (snapshot thresholds ...)
  */
 public record ModeSetup(long seed, int nodes, int clients, ClientConfig client, LinkSettings network, DiskSettings disk,
-                        int traceLinesMax, Prng prng) {
+                        long roundTripTicksMax, int traceLinesMax, Prng prng) {
     public ModeSetup {
         Invariants.check(nodes > 0 && clients > 0 && traceLinesMax > 0, "bad setup: %d nodes, %d clients, %d trace lines",
                 nodes, clients, traceLinesMax);

@@ -54,7 +54,7 @@ public final class Swarm {
         this.settings = settings;
         this.options = SwarmOptions.draw(mode, seed, settings.nodes());
         this.modeCluster = mode.build(new ModeSetup(seed, options.nodes(), options.clients(), options.client(),
-                options.link(), options.disk(), settings.traceLinesMax(), Prng.derive(seed, "swarm/mode")));
+                options.link(), options.disk(), options.roundTripTicksMax(), settings.traceLinesMax(), Prng.derive(seed, "swarm/mode")));
         this.cluster = modeCluster.cluster();
         this.faults = new Faults(modeCluster, options, Prng.derive(seed, "swarm/faults"));
         this.workload = new Workload(cluster, options, Prng.derive(seed, "swarm/workload"));

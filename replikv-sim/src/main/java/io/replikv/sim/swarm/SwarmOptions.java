@@ -78,10 +78,7 @@ public record SwarmOptions(int nodes, int clients, int keys, OpMix mix, long thi
         int keys = 1 + p.nextInt(KEYS_MAX);
         OpMix mix = drawMix(p);
         long think = p.chance(0.3) ? 0 : p.between(1, THINK_TICKS_MAX);
-        long attempt = p.between(mode.clientAttemptTicks(), 2 * mode.clientAttemptTicks());
-        // operations retry until they get a definite answer (no operation timeout): with a timeout
-        // shorter than the faults, writes would end Unknown and the checker could prove little
-        ClientConfig client = new ClientConfig(attempt, CLIENT_BACKOFF_TICKS_MAX, 0);
+        long attemptBase = p.between(mode.clientAttemptTicks(), 2 * mode.clientAttemptTicks());
         LinkSettings link = drawLink(p);
         double partition = p.chance(0.3) ? 0 : p.nextDouble() * PARTITION_CHANCE_MAX;
         long partitionTicks = p.between(1, PARTITION_TICKS_MAX);
@@ -96,8 +93,26 @@ public record SwarmOptions(int nodes, int clients, int keys, OpMix mix, long thi
                 ? DiskSettings.delayed(1, p.between(SLOW_SYNC_DELAY_TICKS_MIN, SLOW_SYNC_DELAY_TICKS_MAX))
                         .withTearOnCrash(disk.tearOnCrash())
                 : null;
+        // a client waits for a few round trips more than the mode needs on a fast network; operations
+        // retry until they get a definite answer (no operation timeout): with a timeout shorter than
+        // the faults, writes would end Unknown and the checker could prove little
+        long roundTrip = roundTripTicksMax(link, disk, slow);
+        ClientConfig client = new ClientConfig(attemptBase + 2 * roundTrip, CLIENT_BACKOFF_TICKS_MAX, 0);
         return new SwarmOptions(n, clients, keys, mix, think, client, link, partition, partitionTicks, crash,
                 restartTicks, pause, pauseTicks, flap, disk, slow);
+    }
+
+    /**
+     * The longest request and answer between two nodes when each side syncs before it sends, in
+     * ticks: what a mode's timeouts must exceed on this network and these disks.
+     */
+    public long roundTripTicksMax() {
+        return roundTripTicksMax(link, disk, slowDisk);
+    }
+
+    private static long roundTripTicksMax(LinkSettings link, DiskSettings disk, DiskSettings slowDisk) {
+        long sync = Math.max(disk.syncDelayTicksMax(), slowDisk == null ? 0 : slowDisk.syncDelayTicksMax());
+        return 2 * link.delayTicksMax() + 2 * sync;
     }
 
     private static OpMix drawMix(Prng p) {

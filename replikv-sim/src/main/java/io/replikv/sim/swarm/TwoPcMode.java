@@ -19,17 +19,33 @@ import java.util.TreeMap;
  * only while another replica is a live member of the installed view that never restarted in it —
  * recovering a group whose every member restarted is future work. Agreement is required of the
  * replicas that installed the view the service holds, while no view change is under way: a
- * replica on its way out may hold a write that the survivors settled as aborted.
+ * replica on its way out may hold a write that the survivors settled as aborted. Only the view
+ * service is paused (see {@link ModeCluster#mayPause}).
  */
 public final class TwoPcMode implements SimMode {
     public static final NodeId VIEW_SERVICE = NodeId.of("vs");
 
     /**
-     * The swarm's 2pc timing (the scenario harness's): ping every 5 ticks, dead after 4 silent
-     * intervals, votes within 20 ticks, resend after 10, 8 attempts with backoff up to 10 ticks.
-     * Faster than the default so view changes happen often within a short run.
+     * The swarm's 2pc timing on a fast network (the scenario harness's): ping every 5 ticks, dead
+     * after 4 silent intervals, votes within 20 ticks, resend after 10, 8 attempts with backoff up
+     * to 10 ticks. Faster than the default so view changes happen often within a short run.
      */
-    static final TwoPcConfig CONFIG = new TwoPcConfig(5, 4, 20, 10, 8, 10, 64, 256);
+    static final TwoPcConfig FAST = new TwoPcConfig(5, 4, 20, 10, 8, 10, 64, 256);
+
+    /**
+     * {@link #FAST}, with every timeout stretched to the network's round trip, as a deployment
+     * tunes them: the vote timeout and the retry backoff to two round trips (a backoff shorter
+     * than a round trip makes writers to one key abort each other forever: each locks its own
+     * replica first and is refused by the others), resends to one, and the dead interval so that a
+     * read lease outlives a ping's round trip.
+     */
+    static TwoPcConfig config(long roundTripTicksMax) {
+        long rt = roundTripTicksMax;
+        int deadPings = (int) Math.max(FAST.deadPings(), 2 * rt / FAST.pingIntervalTicks() + 2);
+        return new TwoPcConfig(FAST.pingIntervalTicks(), deadPings, Math.max(FAST.voteTimeoutTicks(), 2 * rt),
+                Math.max(FAST.resendTicks(), rt), FAST.txnAttemptsMax(), Math.max(FAST.retryBackoffTicksMax(), 2 * rt),
+                FAST.coordinatedTxnsMax(), FAST.waitingReadsMax());
+    }
 
     /** A write with a few conflict retries fits in 40 ticks, as in the scenario harness. */
     static final long CLIENT_ATTEMPT_TICKS = 40;
@@ -57,10 +73,11 @@ public final class TwoPcMode implements SimMode {
     @Override
     public ModeCluster build(ModeSetup setup) {
         List<NodeId> peers = Cluster.serverIds(setup.nodes());
+        TwoPcConfig config = config(setup.roundTripTicksMax());
         Cluster c = Cluster.builder().seed(setup.seed()).traceLinesMax(setup.traceLinesMax())
-                .servers(setup.nodes(), (id, prng, storage) -> new TwoPcReplicaCore(id, peers, VIEW_SERVICE, CONFIG,
+                .servers(setup.nodes(), (id, prng, storage) -> new TwoPcReplicaCore(id, peers, VIEW_SERVICE, config,
                         prng, storage))
-                .node(VIEW_SERVICE, (id, prng, storage) -> new GroupViewCore(id, peers, CONFIG, storage))
+                .node(VIEW_SERVICE, (id, prng, storage) -> new GroupViewCore(id, peers, config, storage))
                 .clients(setup.clients(), ClientFactory.core(setup.client()))
                 .network(setup.network()).disk(setup.disk())
                 .build();
@@ -101,6 +118,16 @@ public final class TwoPcMode implements SimMode {
                 if (!other.equals(node) && installedMember(other, view)) return true;
             }
             return false;
+        }
+
+        /**
+         * Only the view service: a replica serves reads on a lease counted in its own ticks, which
+         * a pause stops (unbounded clock drift, outside 2pc's model); the service only ever
+         * waits longer before it drops a silent replica, which is safe.
+         */
+        @Override
+        public boolean mayPause(NodeId node) {
+            return node.equals(VIEW_SERVICE);
         }
 
         @Override
