@@ -16,8 +16,9 @@ import java.util.TreeMap;
  * Mode 2pc: {@link TwoPcReplicaCore}s n1..nN and the group view service "vs"
  * ({@link GroupViewCore}), with fast timing. Crashes stay within what 2pc is built to survive
  * (docs/2pc.md): the view service may crash at any time (it keeps the view on disk), and a replica
- * only while another replica is a live member of the installed view that never restarted in it —
- * recovering a group whose every member restarted is future work. Agreement is required of the
+ * only while another replica is a live member of the installed view that never restarted in it
+ * (and, during a view change, one of the change's survivors) — recovering a group whose every
+ * member restarted is future work. Agreement is required of the
  * replicas that installed the view the service holds, while no view change is under way: a
  * replica on its way out may hold a write that the survivors settled as aborted. Only the view
  * service is paused (see {@link ModeCluster#mayPause}).
@@ -113,11 +114,24 @@ public final class TwoPcMode implements SimMode {
         public boolean mayCrash(NodeId node) {
             if (node.equals(VIEW_SERVICE)) return true;
             if (!cluster().alive(VIEW_SERVICE)) return false;
-            GroupView view = viewService().view();
+            GroupViewCore vs = viewService();
+            List<String> survivors = changeSurvivors(vs);
             for (NodeId other : cluster().servers()) {
-                if (!other.equals(node) && installedMember(other, view)) return true;
+                if (other.equals(node) || !installedMember(other, vs.view())) continue;
+                // mid-change, only a survivor of the change counts: the change may install a view
+                // of its survivors alone, even one whose last Settled is still in flight from a
+                // replica that has crashed meanwhile
+                if (survivors == null || survivors.contains(other.name())) return true;
             }
             return false;
+        }
+
+        /** The survivors of the view change under way at the service (from its status), or null if none is. */
+        private static List<String> changeSurvivors(GroupViewCore vs) {
+            String listed = vs.status().details().get("survivors");
+            if (listed == null) return null;
+            String inner = listed.substring(1, listed.length() - 1);
+            return inner.isEmpty() ? List.of() : List.of(inner.split(", "));
         }
 
         /**
