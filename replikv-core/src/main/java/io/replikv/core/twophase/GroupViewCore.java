@@ -46,11 +46,12 @@ import java.util.TreeSet;
  * mid-change restarts the change (a new attempt) with the rest. With no survivor left the group
  * waits: no replica has state it can vouch for.
  *
- * <p>The service persists the view, each member's incarnation, its attempt counter and whether a
- * change is pending before it sends anything that depends on them, so a restarted service
- * continues the same numbering, never confuses answers to an earlier attempt with the current
- * one, and finishes a change it had started (its survivors may be frozen) even if the membership
- * now looks unchanged.
+ * <p>The service persists the view, each member's incarnation, its attempt counter, whether a
+ * change is pending and the survivors of its latest attempt before it sends anything that depends
+ * on them, so a restarted service continues the same numbering, never confuses answers to an
+ * earlier attempt with the current one, finishes a change it had started (its survivors may be
+ * frozen) even if the membership now looks unchanged, and never counts as a survivor a member that
+ * an earlier attempt left out (that attempt's survivors may have settled without it).
  */
 public final class GroupViewCore implements Node {
     static final String STATE_KEY = "2pc.groupview";
@@ -95,6 +96,11 @@ public final class GroupViewCore implements Node {
     // a change was started and no view installed since: survivors may be frozen, so a change must
     // finish even if the membership now looks unchanged (durable, for a restart of this service)
     private boolean changePending;
+    // the survivors of the latest attempt of the pending change that reached the settle phase
+    // (durable; null before any did): a later attempt, even after a restart of this service, may
+    // only drop survivors, never add a member that such an attempt left out — its survivors may
+    // already have settled without it (a Freeze or a SettleQuery decides nothing; a Settle does)
+    private List<NodeId> pendingSurvivors;
     private final TreeMap<NodeId, Long> incarnations = new TreeMap<>();
     private final TreeSet<NodeId> acked = new TreeSet<>();
     private Change change;
@@ -112,6 +118,7 @@ public final class GroupViewCore implements Node {
             viewIncarnations.putAll(s.incarnations());
             attemptsStarted = s.attemptsStarted();
             changePending = s.changePending();
+            pendingSurvivors = s.changePending() ? s.changeSurvivors() : null;
             // leases granted before the restart run out within deadTicks: count everyone as just heard
             for (NodeId m : view.members()) liveness.heard(m, 0);
         });
@@ -190,7 +197,8 @@ public final class GroupViewCore implements Node {
             maybeInstallFirst();
             return;
         }
-        List<NodeId> survivors = view.members().stream().filter(this::usable).toList();
+        List<NodeId> survivors = view.members().stream().filter(this::usable)
+                .filter(m -> pendingSurvivors == null || pendingSurvivors.contains(m)).toList();
         if (survivors.isEmpty()) return; // nobody holds the state: wait for a member of the view to return
         if (!acked.containsAll(survivors)) return; // a live member has not installed this view yet; Install is resent on its pings
         // outside the view, or a member that restarted (its new incarnation has empty state)
@@ -282,7 +290,11 @@ public final class GroupViewCore implements Node {
         for (TxnKey t : f.undecided()) change.undecided.put(t.txn(), t.key());
         if (!change.answered.containsAll(change.survivors)) return;
         change.answered.clear();
-        change.phase = change.undecided.isEmpty() ? Phase.SETTLE : Phase.QUERY;
+        if (change.undecided.isEmpty()) {
+            enterSettle();
+        } else {
+            change.phase = Phase.QUERY;
+        }
         sendPhase();
     }
 
@@ -296,8 +308,15 @@ public final class GroupViewCore implements Node {
         }
         if (!change.answered.containsAll(change.survivors)) return;
         change.answered.clear();
-        change.phase = Phase.SETTLE;
+        enterSettle();
         sendPhase();
+    }
+
+    /** Settling decides transactions at the survivors: from here on, no later attempt may add a survivor. */
+    private void enterSettle() {
+        change.phase = Phase.SETTLE;
+        pendingSurvivors = change.survivors;
+        persist();
     }
 
     private void onSettled(NodeId from, Settled s) {
@@ -332,6 +351,7 @@ public final class GroupViewCore implements Node {
         acked.clear();
         change = null;
         changePending = false;
+        pendingSurvivors = null;
         viewChanges++;
         persist();
         for (NodeId m : view.members()) outbox.sendAfterPersist(m, new Install(view));
@@ -339,7 +359,7 @@ public final class GroupViewCore implements Node {
 
     private void persist() {
         outbox.persist(new PersistOp.PutStable(STATE_KEY,
-                new GroupViewState(view, viewIncarnations, attemptsStarted, changePending).encode()));
+                new GroupViewState(view, viewIncarnations, attemptsStarted, changePending, pendingSurvivors).encode()));
     }
 
     @Override
@@ -353,6 +373,7 @@ public final class GroupViewCore implements Node {
         details.put("viewChanges", Long.toString(viewChanges));
         details.put("acked", acked.toString());
         details.put("alive", configured.stream().filter(m -> liveness.alive(m, now)).toList().toString());
+        if (pendingSurvivors != null) details.put("settledSurvivors", pendingSurvivors.toString());
         if (change != null) {
             details.put("change", change.number + "/" + change.attempt + " " + change.phase);
             details.put("survivors", change.survivors.toString());

@@ -126,9 +126,14 @@ public final class TwoPcMode implements SimMode {
             return false;
         }
 
-        /** The survivors of the view change under way at the service (from its status), or null if none is. */
+        /**
+         * The survivors of the view change under way at the service, else those of the last attempt
+         * of a pending change that settled (later attempts only keep some of them), from its status;
+         * null if no change is pending.
+         */
         private static List<String> changeSurvivors(GroupViewCore vs) {
             String listed = vs.status().details().get("survivors");
+            if (listed == null) listed = vs.status().details().get("settledSurvivors");
             if (listed == null) return null;
             String inner = listed.substring(1, listed.length() - 1);
             return inner.isEmpty() ? List.of() : List.of(inner.split(", "));
