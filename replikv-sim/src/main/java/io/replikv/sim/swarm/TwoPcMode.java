@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * (and, during a view change, one of the change's survivors) — recovering a group whose every
  * member restarted is future work. Agreement is required of the
  * replicas that installed the view the service holds, while no view change is under way: a
- * replica on its way out may hold a write that the survivors settled as aborted. Only the view
+ * replica on its way out may hold a write that the survivors settled as aborted (also while a
+ * restarted view service is about to resume a change that settled). Only the view
  * service is paused (see {@link ModeCluster#mayPause}).
  */
 public final class TwoPcMode implements SimMode {
@@ -159,7 +160,9 @@ public final class TwoPcMode implements SimMode {
             TreeMap<NodeId, KvStateMachine> out = new TreeMap<>();
             if (!cluster().alive(VIEW_SERVICE)) return out;
             GroupViewCore vs = viewService();
-            if (!vs.status().role().equals("stable")) return out;
+            // a change under way, or one whose attempt settled and that a restart of the service
+            // interrupted: members on their way out may hold writes the survivors settled as aborted
+            if (!vs.status().role().equals("stable") || vs.status().details().containsKey("settledSurvivors")) return out;
             for (NodeId id : cluster().servers()) {
                 if (installedMember(id, vs.view())) out.put(id, replica(id).stateMachine());
             }
