@@ -2,6 +2,7 @@ package io.replikv.server;
 
 import io.replikv.core.NodeId;
 import io.replikv.server.runtime.PeerSpec;
+import io.replikv.server.storage.StorageOptions;
 import io.replikv.server.transport.HostPort;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,9 +13,11 @@ import java.util.List;
  * @param client      null for no RESP listener (the view service)
  * @param http        null for no HTTP listener
  * @param viewService null unless the mode uses a view service
+ * @param dataDir     null to keep the node's state in memory only
+ * @param storage     how the data directory is written (--fsync)
  */
 public record ServerConfig(String mode, NodeId name, HostPort client, HostPort peer, HostPort http, Path dataDir,
-                           HostPort viewService, List<PeerSpec> peers, int tickMs) {
+                           HostPort viewService, List<PeerSpec> peers, int tickMs, StorageOptions storage) {
     public ServerConfig {
         peers = List.copyOf(peers);
     }

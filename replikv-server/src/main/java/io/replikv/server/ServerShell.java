@@ -21,6 +21,7 @@ import io.replikv.server.runtime.NodeConfig;
 import io.replikv.server.runtime.NodeRuntime;
 import io.replikv.server.runtime.PeerSpec;
 import io.replikv.server.runtime.RuntimeLimits;
+import io.replikv.server.storage.FileStorage;
 import io.replikv.server.transport.HostPort;
 import io.replikv.server.transport.NettyPeerTransport;
 import io.replikv.server.transport.PeerCodec;
@@ -55,11 +56,12 @@ public final class ServerShell implements AutoCloseable {
     private final NettyPeerTransport transport;
     private final RespServer resp;
     private final HttpApi http;
+    private final Storage storage;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean serving;
 
-    private ServerShell(ServerConfig config, ModeFactory factory, PeerCodec codec, FatalHandler fatal) {
+    private ServerShell(ServerConfig config, ModeFactory factory, PeerCodec codec, FatalHandler fatal) throws IOException {
         this.config = config;
         ServerMetrics metrics = new ServerMetrics();
         addresses = new AddressBook(config.name());
@@ -67,10 +69,16 @@ public final class ServerShell implements AutoCloseable {
             if (p.client() != null) addresses.configureClientAddress(p.name(), p.client().toString());
         }
         long seed = new SecureRandom().nextLong();
-        Storage storage = new MemoryStorage(); // files arrive with the durability work
+        storage = config.dataDir() == null ? new MemoryStorage() : FileStorage.open(config.dataDir(), config.storage());
         NodeConfig nodeConfig = new NodeConfig(config.mode(), config.name(), config.peers(), config.viewService(),
                 config.tickMs(), seed, config.dataDir());
-        Node node = factory.create(new ModeContext(nodeConfig, storage, new Prng(seed)));
+        Node node;
+        try {
+            node = factory.create(new ModeContext(nodeConfig, storage, new Prng(seed)));
+        } catch (RuntimeException e) {
+            if (storage instanceof FileStorage files) closeStorage(files); // release the directory's lock
+            throw e;
+        }
         log.info("event=node_created node={} mode={} seed={}", config.name(), config.mode(), seed);
         boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("accept", true), NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(IO_THREADS, new DefaultThreadFactory("io", true), NioIoHandler.newFactory());
@@ -156,11 +164,20 @@ public final class ServerShell implements AutoCloseable {
             http.close();
             resp.close();
             runtime.close();
+            if (storage instanceof FileStorage files) closeStorage(files);
             transport.close();
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         } finally {
             stopped.countDown();
+        }
+    }
+
+    private static void closeStorage(FileStorage files) {
+        try {
+            files.close();
+        } catch (IOException e) {
+            log.error("event=storage_close_failed dir={} error=\"{}\"", files.dir(), e.toString());
         }
     }
 

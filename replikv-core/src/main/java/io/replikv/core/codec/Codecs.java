@@ -33,6 +33,8 @@ public final class Codecs {
     public static CodecRegistry standardRegistry() {
         CodecRegistry.Builder builder = CodecRegistry.builder();
         registerCommon(builder);
+        io.replikv.core.viewservice.ViewServiceMessages.register(builder);
+        io.replikv.core.pb.PbMessages.register(builder);
         io.replikv.core.twophase.TwoPcMessages.register(builder);
         io.replikv.core.raft.RaftMessages.register(builder);
         // 100–199 view service, 200–299 primary/backup, 300–399 2PC, 400–499 Raft, 500–599 runtime: register here.

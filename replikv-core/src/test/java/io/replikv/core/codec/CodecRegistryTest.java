@@ -113,9 +113,10 @@ class CodecRegistryTest {
             boolean common = pkg.equals("io.replikv.core.msg") || pkg.equals("io.replikv.core.kv");
             int rangeStart = common ? 1 : switch (pkg.substring("io.replikv.core.".length()).split("\\.")[0]) {
                 case "viewservice" -> 100;
-                case "primarybackup" -> 200;
+                case "pb" -> 200;
                 case "twophase" -> 300;
                 case "raft" -> 400;
+                case "vsraft" -> 100;
                 default -> 500;
             };
             int rangeEnd = rangeStart == 1 ? 99 : rangeStart + 99;

@@ -3,6 +3,7 @@ package io.replikv.server.cli;
 import io.replikv.server.runtime.ModeRegistry;
 import io.replikv.server.runtime.ModeUnavailableException;
 import io.replikv.server.runtime.RuntimeLimits;
+import io.replikv.server.storage.FsyncMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -48,6 +49,9 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--nodes", description = "Number of nodes (default: 1 for single, else 3).")
     Integer nodes;
 
+    @Option(names = "--backups", defaultValue = "1", description = "Mode pb: backups per view (default: ${DEFAULT-VALUE}).")
+    int backups = 1;
+
     @Option(names = "--base-port", defaultValue = "7000", description = "Base port P (default: ${DEFAULT-VALUE}).")
     int basePort;
 
@@ -57,6 +61,9 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--tick-ms", defaultValue = "" + RuntimeLimits.TICK_MS_DEFAULT,
             description = "Milliseconds per core tick, passed to every node (default: ${DEFAULT-VALUE}).")
     int tickMs;
+
+    @Option(names = "--fsync", defaultValue = "always", description = "always or batch, passed to every node (default: ${DEFAULT-VALUE}).")
+    String fsync = "always";
 
     private final List<Child> children = new ArrayList<>();
     private final PrintStream out = System.out;
@@ -132,10 +139,10 @@ public final class ClusterCommand implements Callable<Integer> {
         boolean viewService = mode.equals("pb") || mode.equals("2pc");
         List<Launch> plan = new ArrayList<>();
         if (viewService) {
-            if (mode.equals("pb")) ModeRegistry.standard().lookup("viewservice");
             List<String> vsArgs = new ArrayList<>(List.of("viewservice", "--mode", mode, "--name", "vs",
                     "--peer", address(basePort + 100), "--http", address(basePort + 200),
                     "--data", data.resolve("vs").toString(), "--tick-ms", Integer.toString(tickMs)));
+            if (mode.equals("pb")) vsArgs.addAll(List.of("--backups", Integer.toString(backups)));
             if (mode.equals("2pc")) {
                 List<String> names = new ArrayList<>();
                 for (int i = 1; i <= n; i++) names.add("n" + i);
@@ -149,7 +156,7 @@ public final class ClusterCommand implements Callable<Integer> {
             List<String> args = new ArrayList<>(List.of("server", "--mode", mode, "--name", name,
                     "--client", address(basePort + i), "--peer", address(basePort + 100 + i),
                     "--http", address(basePort + 200 + i), "--data", data.resolve(name).toString(),
-                    "--tick-ms", Integer.toString(tickMs)));
+                    "--tick-ms", Integer.toString(tickMs), "--fsync", FsyncMode.parse(fsync).flag()));
             List<String> peers = new ArrayList<>();
             for (int j = 1; j <= n; j++) {
                 if (j != i) peers.add("n" + j + "=" + address(basePort + 100 + j) + "/" + address(basePort + j));

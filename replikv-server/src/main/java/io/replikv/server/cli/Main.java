@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 /** The replikv command line: {@code replikv <verb> [options]}; {@code replikv <verb> --help} explains each. */
 @Command(name = "replikv", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A replicated, fault-tolerant key-value store that speaks RESP.",
-        subcommands = {ServerCommand.class, ClusterCommand.class, ViewServiceCommand.class, SimulateCommand.class})
+        subcommands = {ServerCommand.class, ClusterCommand.class, ViewServiceCommand.class, DataCommand.class,
+                SimulateCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;

@@ -8,6 +8,11 @@ import io.replikv.server.runtime.ModeRegistry;
 import io.replikv.server.runtime.ModeUnavailableException;
 import io.replikv.server.runtime.PeerSpec;
 import io.replikv.server.runtime.RuntimeLimits;
+import io.replikv.server.storage.CorruptDataException;
+import io.replikv.server.storage.DataDirLockedException;
+import io.replikv.server.storage.FsyncMode;
+import io.replikv.server.storage.StorageLimits;
+import io.replikv.server.storage.StorageOptions;
 import io.replikv.server.transport.HostPort;
 import io.replikv.server.transport.PeerCodecs;
 import java.nio.file.Path;
@@ -56,6 +61,15 @@ final class ServerCommand implements Callable<Integer> {
             description = "Milliseconds per core tick, 1..1000 (default: ${DEFAULT-VALUE}).")
     int tickMs;
 
+    @Option(names = "--fsync", defaultValue = "always", converter = FsyncModeConverter.class,
+            description = "When writes reach the disk: always (every acknowledged write is fsynced first) or batch "
+                    + "(fsync every --fsync-interval-ms; a power loss can lose that much) (default: ${DEFAULT-VALUE}).")
+    FsyncMode fsync;
+
+    @Option(names = "--fsync-interval-ms", defaultValue = "" + StorageLimits.FSYNC_INTERVAL_MS_DEFAULT,
+            description = "With --fsync batch: how often the log is fsynced, 1..1000 ms (default: ${DEFAULT-VALUE}).")
+    int fsyncIntervalMs;
+
     @Option(names = "--parent-pid", hidden = true, description = "Stop when this process (and our stdin) goes away.")
     Long parentPid;
 
@@ -79,6 +93,10 @@ final class ServerCommand implements Callable<Integer> {
         } catch (ModeUnavailableException | IllegalArgumentException e) {
             System.err.println("replikv: " + e.getMessage());
             return ExitCodes.USAGE;
+        } catch (DataDirLockedException | CorruptDataException e) {
+            log.error("event=start_failed name={} error=\"{}\"", name, e.getMessage());
+            System.err.println("replikv: cannot start: " + e.getMessage());
+            return ExitCodes.FAILURE;
         } catch (Exception e) {
             log.error("event=start_failed name={} error=\"{}\"", name, e.toString());
             System.err.println("replikv: cannot start: " + e);
@@ -102,7 +120,8 @@ final class ServerCommand implements Callable<Integer> {
         // --peers may list every member, this node included (one list for the whole cluster)
         List<PeerSpec> specs = PeerSpec.parseList(peers).stream().filter(p -> !p.name().name().equals(name)).toList();
         Path dir = data != null ? data : Path.of("replikv-data", name);
-        return new ServerConfig(mode, NodeId.of(name), client, peer, http, dir, viewService, specs, tickMs);
+        StorageOptions storage = StorageOptions.DEFAULT.withFsync(fsync, fsyncIntervalMs);
+        return new ServerConfig(mode, NodeId.of(name), client, peer, http, dir, viewService, specs, tickMs, storage);
     }
 
     /** A node that broke an invariant stops the process, non-zero, after the shutdown hook ran. */

@@ -6,7 +6,6 @@ import io.replikv.server.ServerShell;
 import io.replikv.server.runtime.GroupViewModeFactory;
 import io.replikv.server.runtime.ModeFactory;
 import io.replikv.server.runtime.ModeRegistry;
-import io.replikv.server.runtime.ModeUnavailableException;
 import io.replikv.server.runtime.PeerSpec;
 import io.replikv.server.runtime.RuntimeLimits;
 import io.replikv.server.transport.HostPort;
@@ -45,6 +44,11 @@ final class ViewServiceCommand implements Callable<Integer> {
     @Option(names = "--members", split = ",", description = "Mode 2pc: the names of every replica of the group, e.g. n1,n2,n3.")
     List<String> members = new ArrayList<>();
 
+    @Option(names = "--backups", defaultValue = "1",
+            description = "Mode pb: backups per view, 1.." + io.replikv.core.viewservice.ViewServiceConfig.BACKUPS_LIMIT
+                    + " (default: ${DEFAULT-VALUE}; 1 is the original design).")
+    int backups;
+
     @Option(names = "--tick-ms", defaultValue = "" + RuntimeLimits.TICK_MS_DEFAULT,
             description = "Milliseconds per core tick (default: ${DEFAULT-VALUE}).")
     int tickMs;
@@ -58,16 +62,17 @@ final class ViewServiceCommand implements Callable<Integer> {
         try {
             factory = factory();
             PeerSpec.validateName(name);
-        } catch (IllegalArgumentException | ModeUnavailableException e) {
+        } catch (IllegalArgumentException e) {
             System.err.println("replikv: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         ServerConfig config = new ServerConfig(factory.mode(), NodeId.of(name), null, peer, http,
-                data != null ? data : Path.of("replikv-data", name), null, List.of(), tickMs);
+                data != null ? data : Path.of("replikv-data", name), null, List.of(), tickMs,
+                io.replikv.server.storage.StorageOptions.DEFAULT);
         return ServerCommand.serve(config, new ModeRegistry().register(factory), parentPid, name);
     }
 
-    private ModeFactory factory() throws ModeUnavailableException {
+    private ModeFactory factory() {
         return switch (mode) {
             case "2pc" -> {
                 List<NodeId> names = new ArrayList<>();
@@ -77,7 +82,7 @@ final class ViewServiceCommand implements Callable<Integer> {
                 }
                 yield new GroupViewModeFactory(names.stream().distinct().sorted().toList());
             }
-            case "pb" -> ModeRegistry.standard().lookup("viewservice");
+            case "pb" -> new io.replikv.server.runtime.ViewServiceModeFactory(backups);
             default -> throw new IllegalArgumentException("--mode must be pb or 2pc, not '" + mode + "'");
         };
     }

@@ -57,6 +57,14 @@ public final class AddressBook {
         if (address != null && !address.isEmpty()) learned.put(member, address);
     }
 
+    /** Every other server this node has a client address for (configured or learned), in name order. */
+    public java.util.SortedSet<NodeId> knownServers() {
+        java.util.TreeSet<NodeId> names = new java.util.TreeSet<>(configured.keySet());
+        names.addAll(learned.keySet());
+        names.remove(self);
+        return names;
+    }
+
     /** The client address of {@code member}, or null if unknown. */
     public String clientAddressOf(NodeId member) {
         if (member.equals(self)) return clientAddress;

@@ -3,7 +3,6 @@ package io.replikv.server.runtime;
 import io.replikv.core.Node;
 import io.replikv.core.NodeId;
 import io.replikv.core.twophase.GroupViewCore;
-import io.replikv.core.twophase.TwoPcConfig;
 import java.util.List;
 
 /** The view service of mode 2pc: numbered views over a fixed member list (docs/2pc.md). */
@@ -24,6 +23,7 @@ public final class GroupViewModeFactory implements ModeFactory {
 
     @Override
     public Node create(ModeContext context) {
-        return new GroupViewCore(context.config().self(), members, TwoPcConfig.DEFAULT, context.storage());
+        return new GroupViewCore(context.config().self(), members, TwoPcModeFactory.config(context.config().tickMs()),
+                context.storage());
     }
 }

@@ -7,14 +7,15 @@ import java.util.TreeMap;
 /** The modes this build can run, by name. */
 public final class ModeRegistry {
     /** Every mode replikv has or will have; those without a factory are "not available yet". */
-    public static final List<String> PLANNED_MODES = List.of("single", "pb", "2pc", "raft", "viewservice");
+    public static final List<String> PLANNED_MODES = List.of("single", "pb", "2pc", "raft");
 
     private final Map<String, ModeFactory> factories = new TreeMap<>();
 
     /** The modes built into this release. */
     public static ModeRegistry standard() {
         return new ModeRegistry().register(new SingleModeFactory()).register(new RaftModeFactory())
-                .register(new TwoPcModeFactory());
+                .register(new TwoPcModeFactory())
+                .register(new PbModeFactory());
     }
 
     public ModeRegistry register(ModeFactory factory) {

@@ -27,7 +27,15 @@ public final class RaftModeFactory implements ModeFactory {
             throw new IllegalArgumentException("mode raft needs --peers naming the other members (3 or 5 in all is usual)");
         }
         return new RaftKvServer(context.config().self(), List.copyOf(members), context.storage(), context.prng(),
-                RaftConfig.DEFAULT);
+                config(context.config().tickMs()));
+    }
+
+    /** The default Raft timings (300 ms election timeout, 100 ms heartbeats) in ticks of {@code tickMs}. */
+    static RaftConfig config(int tickMs) {
+        RaftConfig d = RaftConfig.DEFAULT;
+        return new RaftConfig(Ticks.scale(d.electionTimeoutTicks(), tickMs), Ticks.scale(d.heartbeatTicks(), tickMs),
+                d.inflightAppendsMax(), d.entriesPerAppendMax(), d.bytesPerAppendMax(), d.pendingReadsMax(), d.preVote(),
+                d.checkQuorum(), d.noopOnElection(), d.snapshotLogEntriesMax(), d.snapshotLogBytesMax());
     }
 
     @Override

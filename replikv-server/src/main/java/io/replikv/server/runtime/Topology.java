@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The member list that REPLIKV.TOPOLOGY, INFO and /v1/status show: each member's name, client
+ * The member list that REPLIKV.TOPOLOGY, INFO and /v1/status show: every server this node knows
+ * of (the core's members and every server with a known client address), each with its client
  * address (null if unknown) and role. A core may state other members' roles in its status
  * details under {@code role.<name>}; otherwise this node's own role is known exactly, the
  * leader is called leader (raft) or primary (other modes), and everyone else "member".
@@ -17,9 +18,12 @@ public final class Topology {
     public record Member(NodeId name, String clientAddress, String role) {}
 
     public static List<Member> members(NodeStatus status, AddressBook book) {
-        List<NodeId> names = new ArrayList<>(status.members());
-        if (!names.contains(status.id())) names.add(status.id());
-        names.sort(null);
+        // the core's members (a pb view, a 2pc view, the raft group) plus every server this one
+        // can address: in pb an idle server is in no view, yet a client may use it
+        java.util.TreeSet<NodeId> all = new java.util.TreeSet<>(status.members());
+        all.add(status.id());
+        all.addAll(book.knownServers());
+        List<NodeId> names = new ArrayList<>(all);
         List<Member> members = new ArrayList<>(names.size());
         for (NodeId name : names) members.add(new Member(name, book.clientAddressOf(name), roleOf(name, status)));
         return members;

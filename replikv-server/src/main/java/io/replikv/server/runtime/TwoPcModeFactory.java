@@ -25,8 +25,16 @@ public final class TwoPcModeFactory implements ModeFactory {
         if (config.viewService() == null) throw new IllegalArgumentException("mode 2pc needs --viewservice HOST:PORT");
         TreeSet<NodeId> members = new TreeSet<>(config.peerNames());
         members.add(config.self());
-        return new TwoPcReplicaCore(config.self(), List.copyOf(members), NodeConfig.VIEW_SERVICE, TwoPcConfig.DEFAULT,
-                context.prng(), context.storage());
+        return new TwoPcReplicaCore(config.self(), List.copyOf(members), NodeConfig.VIEW_SERVICE,
+                config(config.tickMs()), context.prng(), context.storage());
+    }
+
+    /** The default 2pc timings (100 ms pings, 0.5 s votes ...) in ticks of {@code tickMs}. */
+    static TwoPcConfig config(int tickMs) {
+        TwoPcConfig d = TwoPcConfig.DEFAULT;
+        return new TwoPcConfig(Ticks.scale(d.pingIntervalTicks(), tickMs), d.deadPings(),
+                Ticks.scale(d.voteTimeoutTicks(), tickMs), Ticks.scale(d.resendTicks(), tickMs), d.txnAttemptsMax(),
+                Ticks.scale(d.retryBackoffTicksMax(), tickMs), d.coordinatedTxnsMax(), d.waitingReadsMax());
     }
 
     @Override

@@ -51,16 +51,13 @@ class MainTest {
     }
 
     @Test
-    void modesNotBuiltYetExitTwoWithAClearMessage() {
-        Run server = run("server", "--mode", "pb");
+    void unknownModesExitTwoWithAClearMessage() {
+        Run server = run("server", "--mode", "paxos");
         assertThat(server.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(server.err()).contains("mode pb is not available yet");
-        Run cluster = run("cluster", "--mode", "pb");
-        assertThat(cluster.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(cluster.err()).contains("mode pb is not available yet");
-        Run vs = run("viewservice");
+        assertThat(server.err()).contains("unknown mode 'paxos'");
+        Run vs = run("viewservice", "--mode", "raft");
         assertThat(vs.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(vs.err()).contains("not available yet");
+        assertThat(vs.err()).contains("--mode must be pb or 2pc");
     }
 
     @Test

@@ -84,6 +84,22 @@ final class LocalCluster implements AutoCloseable {
         return "127.0.0.1:" + clientPort(i);
     }
 
+    /** Node i's /v1/status JSON, or "" when it does not answer. */
+    String status(int i) {
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + (basePort + 200 + i) + "/v1/status"))
+                            .timeout(java.time.Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     long pid(String name) {
         return pids.get(name);
     }

@@ -13,15 +13,12 @@ import org.junit.jupiter.api.Test;
 /** Goal: modes are found by name; planned-but-missing and unknown modes fail with a clear message; names and peers parse strictly. */
 class ModeRegistryTest {
     @Test
-    void builtModesAreFoundAndTheOthersAreNotYet() throws Exception {
+    void everyModeIsFoundAndUnknownOnesAreNot() throws Exception {
         ModeRegistry modes = ModeRegistry.standard();
         assertThat(modes.lookup("single").mode()).isEqualTo("single");
         assertThat(modes.lookup("raft").mode()).isEqualTo("raft");
         assertThat(modes.lookup("2pc").mode()).isEqualTo("2pc");
-        for (String m : List.of("pb")) {
-            assertThatThrownBy(() -> modes.lookup(m)).isInstanceOf(ModeUnavailableException.class)
-                    .hasMessage("mode " + m + " is not available yet");
-        }
+        assertThat(modes.lookup("pb").mode()).isEqualTo("pb");
         assertThatThrownBy(() -> modes.lookup("paxos")).hasMessageContaining("unknown mode 'paxos'");
     }
 
