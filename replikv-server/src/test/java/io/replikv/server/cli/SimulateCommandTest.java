@@ -49,7 +49,7 @@ class SimulateCommandTest {
     @Test
     void badUsageExitsTwo() {
         assertThat(run("simulate", "--mode", "nope").code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(run("simulate", "--mode", "nope").err()).contains("modes: single, raft, 2pc");
+        assertThat(run("simulate", "--mode", "nope").err()).contains("modes: single, pb, 2pc, raft");
         assertThat(run("simulate", "--mode", "single", "--nodes", "3").code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run("simulate", "--mode", "raft", "--trace").code()).isEqualTo(ExitCodes.USAGE);
     }

@@ -65,6 +65,16 @@ public abstract class ModeCluster {
     /** Every replica's state machine, once converged: all must be equal. */
     public abstract SortedMap<NodeId, KvStateMachine> allReplicas();
 
+    /**
+     * After the faults stopped and progress did not come: null, or why the mode's design cannot
+     * make progress from here (pb's view service waits forever for a primary that cannot
+     * acknowledge its view, as the original design does). The swarm then waives the liveness
+     * requirement for the seed, says so in its verdict, and still checks the history.
+     */
+    public String stuckByDesign() {
+        return null;
+    }
+
     /** Checks that need the converged cluster (every committed entry still in every log ...): null if they hold. */
     public String checkConverged() {
         return null;

@@ -11,10 +11,12 @@ import java.util.List;
  *
  * @param linearizability the checker's verdict (null if the run failed before the history was checked)
  * @param indefinite      operations that ended Unknown or never returned
+ * @param livenessWaived  null, or why the mode's design could not make progress after the faults
+ *                        ({@link ModeCluster#stuckByDesign()}): the liveness requirement was waived
  */
 public record SeedResult(String mode, long seed, SwarmOptions options, Failure failure, long ticks,
                          List<Operation> history, long indefinite, CheckResult.Verdict linearizability,
-                         String faults, Trace trace) {
+                         String faults, String livenessWaived, Trace trace) {
     /** Why a seed failed: the check ({@link Check}), a one-line reason, and the details for a human. */
     public record Failure(Check check, String reason, String details) {}
 
@@ -43,7 +45,7 @@ public record SeedResult(String mode, long seed, SwarmOptions options, Failure f
     /** One line: "seed S: ok" or "seed S: FAIL CHECK: reason". */
     public String line() {
         if (passed()) return "seed " + seed + ": ok (" + history.size() + " ops, " + indefinite + " indefinite, "
-                + linearizability + ", " + faults + ")";
+                + linearizability + ", " + faults + (livenessWaived == null ? "" : "; liveness waived: " + livenessWaived) + ")";
         return "seed " + seed + ": FAIL " + failure.check() + ": " + failure.reason();
     }
 }

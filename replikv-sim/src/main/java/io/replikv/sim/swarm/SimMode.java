@@ -16,8 +16,9 @@ public interface SimMode {
     List<Integer> nodeCounts();
 
     /**
-     * True if the mode keeps what it acknowledged on disk, so the swarm may crash its nodes. A mode
-     * that keeps nothing (single) loses its data in a crash by design; crashing it proves nothing.
+     * True if the swarm may crash the mode's nodes: the mode keeps what it acknowledged on disk
+     * (raft, 2pc) or on other replicas (pb). A mode that keeps nothing anywhere else (single)
+     * loses its data in a crash by design; crashing it proves nothing.
      */
     boolean survivesCrashes();
 

@@ -7,7 +7,7 @@ import java.util.Optional;
 public final class SimModes {
     private SimModes() {}
 
-    private static final List<SimMode> MODES = List.of(new SingleMode(), new RaftMode(), new TwoPcMode());
+    private static final List<SimMode> MODES = List.of(new SingleMode(), new PbMode(), new TwoPcMode(), new RaftMode());
 
     public static List<SimMode> all() {
         return MODES;

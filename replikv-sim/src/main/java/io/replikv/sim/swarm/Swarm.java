@@ -47,6 +47,10 @@ public final class Swarm {
     private final Faults faults;
     private final Workload workload;
     private final DigestCache digests = new DigestCache();
+    private String livenessWaived;
+
+    /** Ends the phases without a failure: the mode's design cannot make progress (see {@link ModeCluster#stuckByDesign()}). */
+    private static final Failure WAIVED = new Failure(Check.LIVENESS, "waived", "");
 
     private Swarm(SimMode mode, long seed, SwarmSettings settings) {
         this.mode = mode;
@@ -69,6 +73,7 @@ public final class Swarm {
         Failure failure;
         try {
             failure = firstFailure(this::faultPhase, this::drain, this::freshOperations, this::converge);
+            if (failure == WAIVED) failure = null;
         } catch (SimulationFailure f) {
             failure = new Failure(Check.NODE_FAILED, firstLine(f.getMessage()), f.getMessage());
         }
@@ -84,7 +89,7 @@ public final class Swarm {
         }
         long indefinite = history.stream().filter(Operation::indefinite).count();
         return new SeedResult(mode.name(), seed, options, failure, cluster.now(), history, indefinite, verdict,
-                faults.counts(), cluster.simulator().trace());
+                faults.counts(), livenessWaived, cluster.simulator().trace());
     }
 
     @SafeVarargs
@@ -134,6 +139,8 @@ public final class Swarm {
         for (int i = 0; i < cluster.clients().size(); i++) {
             Outcome o = cluster.outcome(workload.latest(i));
             if (!(o instanceof Outcome.Ok)) {
+                livenessWaived = modeCluster.stuckByDesign();
+                if (livenessWaived != null) return WAIVED;
                 return new Failure(Check.LIVENESS, what + ": " + cluster.client(i) + " ended " + o, diagnosis());
             }
         }
@@ -156,6 +163,8 @@ public final class Swarm {
         for (long used = 0; ; used++) {
             if (condition.get()) return null;
             if (used >= budgetTicks) {
+                livenessWaived = modeCluster.stuckByDesign();
+                if (livenessWaived != null) return WAIVED;
                 String waitingFor = what.equals("the replicas converge") ? ": " + modeCluster.notConverged() : "";
                 return new Failure(Check.LIVENESS, "not within " + budgetTicks + " ticks: " + what + waitingFor, diagnosis());
             }

@@ -21,6 +21,9 @@ class SwarmSeedsTest {
     /** Seeds per mode in CI: together the modes take well under a minute on a loaded 2-core machine. */
     static final int SEEDS_DEFAULT = 300;
 
+    /** At most one seed in this many may end stuck by design: pb's measured rate is about one in 25. */
+    static final int WAIVED_PER_SEEDS_MAX = 10;
+
     static Stream<String> modes() {
         return SimModes.names().stream();
     }
@@ -35,14 +38,18 @@ class SwarmSeedsTest {
         SwarmSettings settings = SwarmSettings.bulk(ticks, 0);
         List<String> failures = new ArrayList<>();
         long operations = 0;
+        long waived = 0;
         for (long seed = first; seed < first + seeds; seed++) {
             SeedResult r = Swarm.run(m, seed, settings);
             operations += r.history().size();
+            if (r.livenessWaived() != null) waived++;
             if (!r.passed()) failures.add(r.line());
         }
         assertThat(failures).as("failing seeds of mode %s (replay: replikv simulate --mode %s --seed SEED --trace%s)",
                 mode, mode, ticks == SwarmSettings.FAULT_TICKS_DEFAULT ? "" : " --ticks " + ticks).isEmpty();
         // the seeds did run a workload (a swarm that does nothing passes everything)
         assertThat(operations).isGreaterThan(10L * seeds);
+        // a waiver (pb's view service stuck by design) stays the exception, or the swarm proves little
+        assertThat(waived).as("seeds whose liveness was waived").isLessThanOrEqualTo(seeds / WAIVED_PER_SEEDS_MAX);
     }
 }
