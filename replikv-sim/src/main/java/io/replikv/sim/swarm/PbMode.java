@@ -23,8 +23,8 @@ import java.util.TreeMap;
  * member alive and holding the state). Even so, the design can end up stuck for good (a view whose
  * primary cannot acknowledge it); the swarm then waives liveness ({@link #stuckByDesign}) and
  * still checks the history. Safety after every tick: at most one
- * primary per view number, among every view any node holds, and synced servers at the same applied
- * count hold the same state.
+ * primary per view number, among every view any node holds, and synced servers of the current view
+ * at the same applied count hold the same state.
  */
 public final class PbMode implements SimMode {
     public static final NodeId VIEW_SERVICE = NodeId.of("vs");
@@ -157,11 +157,20 @@ public final class PbMode implements SimMode {
                     + " holds it";
         }
 
+        /**
+         * Synced servers holding the view service's current view. A backup still holding an older
+         * view may have accepted a forward that its deposed primary never applied (the primary
+         * waits for every backup, and the new primary, a former backup, refused it): it is on its
+         * way to a state transfer, not a replica of the current stream.
+         */
         @Override
         public SortedMap<NodeId, KvStateMachine> replicasThatMustAgree() {
+            long current = viewService().view().number();
             TreeMap<NodeId, KvStateMachine> out = new TreeMap<>();
             for (NodeId id : cluster().servers()) {
-                if (cluster().alive(id) && server(id).synced()) out.put(id, server(id).stateMachine());
+                if (!cluster().alive(id)) continue;
+                PbServerCore s = server(id);
+                if (s.synced() && s.view().number() == current) out.put(id, s.stateMachine());
             }
             return out;
         }
