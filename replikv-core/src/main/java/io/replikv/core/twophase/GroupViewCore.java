@@ -171,7 +171,11 @@ public final class GroupViewCore implements Node {
         boolean current = view.contains(from) && !restarted(from);
         if (current && ping.viewNumber() == view.number()) acked.add(from);
         if (current && ping.viewNumber() < view.number()) outbox.sendAfterPersist(from, new Install(view));
-        boolean beingDropped = change != null && !change.survivors.contains(from);
+        // a member the change under way, or a settled attempt of the pending change, left out is
+        // on its way out of the view even while it pings: a lease now would let it serve reads
+        // after a view without it is installed
+        boolean beingDropped = (change != null && !change.survivors.contains(from))
+                || (pendingSurvivors != null && !pendingSurvivors.contains(from));
         boolean lease = current && ping.viewNumber() == view.number() && !beingDropped;
         outbox.sendAfterPersist(from, new ViewReply(view, ping.pingTick(), lease));
     }
