@@ -1,5 +1,6 @@
 package io.replikv.server.cli;
 
+import io.replikv.sim.check.CheckResult;
 import io.replikv.sim.swarm.SeedResult;
 import io.replikv.sim.swarm.SimMode;
 import io.replikv.sim.swarm.SimModes;
@@ -104,7 +105,7 @@ final class SimulateCommand implements Callable<Integer> {
             SeedResult r = Swarm.run(m, first + i, settings);
             if (r.passed()) {
                 passed++;
-                if (r.linearizability() != io.replikv.sim.check.CheckResult.Verdict.LINEARIZABLE) unknown++;
+                if (r.linearizability() != CheckResult.Verdict.LINEARIZABLE) unknown++;
                 if (r.livenessWaived() != null) waived++;
             } else {
                 failed++;
