@@ -52,6 +52,13 @@ public final class RaftKvServer implements Node {
      */
     public static final long FORWARD_TICKS_MAX = 500;
 
+    /**
+     * Forward correlations start at a random 62-bit number, so that they never wrap and two
+     * incarnations of a node practically never reuse one (a restart must not make a stale relayed
+     * reply look like the answer to a new forward).
+     */
+    private static final int FORWARD_CORRELATION_SHIFT = 2;
+
     private record PendingWrite(NodeId client, long correlation, long term) {}
 
     private record PendingRead(NodeId client, long correlation, Command command) {}
@@ -73,6 +80,8 @@ public final class RaftKvServer implements Node {
     private final ArrayDeque<ReadyRead> readyReads = new ArrayDeque<>();
     private long nextReadId;
     private final LinkedHashMap<Long, Forward> forwards = new LinkedHashMap<>();
+    // starts at a random point: a reply to a forward of this node's previous incarnation (the
+    // leader answers after a restart) must not match a forward of this one
     private long nextForwardCorrelation;
     private long ticks;
 
@@ -82,6 +91,7 @@ public final class RaftKvServer implements Node {
         this.memberSet = new TreeSet<>(members);
         this.config = config;
         this.core = new RaftCore(id, members, storage, prng, config, outbox);
+        this.nextForwardCorrelation = prng.nextLong() >>> FORWARD_CORRELATION_SHIFT;
         pump();
     }
 

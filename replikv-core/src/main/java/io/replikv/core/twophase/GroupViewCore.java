@@ -46,15 +46,16 @@ import java.util.TreeSet;
  * mid-change restarts the change (a new attempt) with the rest. With no survivor left the group
  * waits: no replica has state it can vouch for.
  *
- * <p>The service persists the view, each member's incarnation, its attempt counter and whether a
- * change is pending before it sends anything that depends on them, so a restarted service
- * continues the same numbering, never confuses answers to an earlier attempt with the current
- * one, and finishes a change it had started (its survivors may be frozen) even if the membership
- * now looks unchanged.
+ * <p>The service persists the view, each member's incarnation, its attempt counter, whether a
+ * change is pending and the survivors of its latest attempt before it sends anything that depends
+ * on them, so a restarted service continues the same numbering, never confuses answers to an
+ * earlier attempt with the current one, finishes a change it had started (its survivors may be
+ * frozen) even if the membership now looks unchanged, and never counts as a survivor a member that
+ * an earlier attempt left out (that attempt's survivors may have settled without it).
  *
  * <p><b>Whole-group crash.</b> When no member of the view is usable and some restarted members
  * ping a claim — "I replayed my journal of installed view w" — with w = n (or w = n - 1: it
- * settled the change into n but crashed before the Install) and are members of n, the service
+ * settled the change into n but crashed before the Install) are members of n and were not left out by a settled attempt, the service
  * takes them as the survivors of a change to n+1 (freeze, settle, install, as above). One such
  * member suffices: a write is acknowledged only after every member of its view applied it, and
  * its journal records that before the Applied leaves, so every member's journal holds every
@@ -108,6 +109,11 @@ public final class GroupViewCore implements Node {
     // a change was started and no view installed since: survivors may be frozen, so a change must
     // finish even if the membership now looks unchanged (durable, for a restart of this service)
     private boolean changePending;
+    // the survivors of the latest attempt of the pending change that reached the settle phase
+    // (durable; null before any did): a later attempt, even after a restart of this service, may
+    // only drop survivors, never add a member that such an attempt left out — its survivors may
+    // already have settled without it (a Freeze or a SettleQuery decides nothing; a Settle does)
+    private List<NodeId> pendingSurvivors;
     private final TreeMap<NodeId, Long> incarnations = new TreeMap<>();
     private final TreeSet<NodeId> acked = new TreeSet<>();
     private Change change;
@@ -128,6 +134,7 @@ public final class GroupViewCore implements Node {
             viewIncarnations.putAll(s.incarnations());
             attemptsStarted = s.attemptsStarted();
             changePending = s.changePending();
+            pendingSurvivors = s.changePending() ? s.changeSurvivors() : null;
             // leases granted before the restart run out within deadTicks: count everyone as just heard
             for (NodeId m : view.members()) liveness.heard(m, 0);
         });
@@ -147,7 +154,7 @@ public final class GroupViewCore implements Node {
         if (!(message instanceof GroupViewMessage m)) return;
         switch (m) {
             case Ping p -> onPing(from, p);
-            case GetView g -> outbox.send(from, new ViewReply(view, 0, false));
+            case GetView g -> outbox.sendAfterPersist(from, new ViewReply(view, 0, false));
             case Frozen f -> onFrozen(from, f);
             case SettleAnswer a -> onSettleAnswer(from, a);
             case Settled s -> onSettled(from, s);
@@ -165,9 +172,14 @@ public final class GroupViewCore implements Node {
         return seen != null && !seen.equals(viewIncarnations.get(member));
     }
 
+    /**
+     * Every message that shows the view leaves after persistence: a view just installed may not be
+     * durable yet (a slow disk), and if this service crashed before it is, it would come back with
+     * the previous view while replicas act on the newer one they were shown.
+     */
     private void onPing(NodeId from, Ping ping) {
         if (!configured.contains(from)) {
-            outbox.send(from, new ViewReply(view, ping.pingTick(), false));
+            outbox.sendAfterPersist(from, new ViewReply(view, ping.pingTick(), false));
             return;
         }
         liveness.heard(from, now);
@@ -179,10 +191,14 @@ public final class GroupViewCore implements Node {
         }
         boolean current = view.contains(from) && !restarted(from);
         if (current && ping.viewNumber() == view.number()) acked.add(from);
-        if (current && ping.viewNumber() < view.number()) outbox.send(from, new Install(view));
-        boolean beingDropped = change != null && !change.survivors.contains(from);
+        if (current && ping.viewNumber() < view.number()) outbox.sendAfterPersist(from, new Install(view));
+        // a member the change under way, or a settled attempt of the pending change, left out is
+        // on its way out of the view even while it pings: a lease now would let it serve reads
+        // after a view without it is installed
+        boolean beingDropped = (change != null && !change.survivors.contains(from))
+                || (pendingSurvivors != null && !pendingSurvivors.contains(from));
         boolean lease = current && ping.viewNumber() == view.number() && !beingDropped;
-        outbox.send(from, new ViewReply(view, ping.pingTick(), lease));
+        outbox.sendAfterPersist(from, new ViewReply(view, ping.pingTick(), lease));
     }
 
     @Override
@@ -206,7 +222,8 @@ public final class GroupViewCore implements Node {
             maybeInstallFirst();
             return;
         }
-        List<NodeId> survivors = view.members().stream().filter(this::usable).toList();
+        List<NodeId> survivors = view.members().stream().filter(this::usable)
+                .filter(m -> pendingSurvivors == null || pendingSurvivors.contains(m)).toList();
         if (survivors.isEmpty()) {
             maybeStartRecovery();
             return;
@@ -232,7 +249,9 @@ public final class GroupViewCore implements Node {
      * survivors, once all of the view's members are back or a dead interval after the first one.
      */
     private void maybeStartRecovery() {
-        List<NodeId> recovered = view.members().stream().filter(this::recoverable).toList();
+        // a member a settled attempt left out may hold a write the survivors aborted: never a survivor
+        List<NodeId> recovered = view.members().stream().filter(this::recoverable)
+                .filter(m -> pendingSurvivors == null || pendingSurvivors.contains(m)).toList();
         if (recovered.isEmpty()) {
             recoveryWaitSinceTick = -1;
             return;
@@ -333,7 +352,11 @@ public final class GroupViewCore implements Node {
         for (TxnKey t : f.undecided()) change.undecided.put(t.txn(), t.key());
         if (!change.answered.containsAll(change.survivors)) return;
         change.answered.clear();
-        change.phase = change.undecided.isEmpty() ? Phase.SETTLE : Phase.QUERY;
+        if (change.undecided.isEmpty()) {
+            enterSettle();
+        } else {
+            change.phase = Phase.QUERY;
+        }
         sendPhase();
     }
 
@@ -347,8 +370,15 @@ public final class GroupViewCore implements Node {
         }
         if (!change.answered.containsAll(change.survivors)) return;
         change.answered.clear();
-        change.phase = Phase.SETTLE;
+        enterSettle();
         sendPhase();
+    }
+
+    /** Settling decides transactions at the survivors: from here on, no later attempt may add a survivor. */
+    private void enterSettle() {
+        change.phase = Phase.SETTLE;
+        pendingSurvivors = change.survivors;
+        persist();
     }
 
     private void onSettled(NodeId from, Settled s) {
@@ -383,6 +413,7 @@ public final class GroupViewCore implements Node {
         acked.clear();
         change = null;
         changePending = false;
+        pendingSurvivors = null;
         viewChanges++;
         persist();
         for (NodeId m : view.members()) outbox.sendAfterPersist(m, new Install(view));
@@ -390,7 +421,7 @@ public final class GroupViewCore implements Node {
 
     private void persist() {
         outbox.persist(new PersistOp.PutStable(STATE_KEY,
-                new GroupViewState(view, viewIncarnations, attemptsStarted, changePending).encode()));
+                new GroupViewState(view, viewIncarnations, attemptsStarted, changePending, pendingSurvivors).encode()));
     }
 
     /**
@@ -428,6 +459,7 @@ public final class GroupViewCore implements Node {
         details.put("viewsRecovered", Long.toString(viewsRecovered));
         String waiting = waitingFor();
         if (waiting != null) details.put("waitingFor", waiting);
+        if (pendingSurvivors != null) details.put("settledSurvivors", pendingSurvivors.toString());
         if (change != null) {
             details.put("change", change.number + "/" + change.attempt + " " + change.phase);
             details.put("survivors", change.survivors.toString());

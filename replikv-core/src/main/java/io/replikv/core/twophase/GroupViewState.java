@@ -9,13 +9,20 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** What the group view service keeps durable: the view, its members' incarnations, the attempt counter, a pending change. */
-record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long attemptsStarted, boolean changePending) {
-    private static final int FORMAT = 1;
+/**
+ * What the group view service keeps durable: the view, its members' incarnations, the attempt
+ * counter, a pending change and the survivors of its latest attempt (null: no change pending, or
+ * state written by format 1, which did not keep them).
+ */
+record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long attemptsStarted, boolean changePending,
+                      List<NodeId> changeSurvivors) {
+    private static final int FORMAT_WITHOUT_SURVIVORS = 1;
+    private static final int FORMAT = 2;
     private static final int MEMBERS_MAX = 1024;
 
     GroupViewState {
         incarnations = new TreeMap<>(incarnations);
+        changeSurvivors = changeSurvivors == null ? null : List.copyOf(changeSurvivors);
     }
 
     Bytes encode() {
@@ -26,13 +33,18 @@ record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long
             w.writeString(m.name());
             w.writeLong(incarnations.getOrDefault(m, 0L));
         }
+        w.writeBoolean(changeSurvivors != null);
+        if (changeSurvivors != null) {
+            w.writeVarLong(changeSurvivors.size());
+            for (NodeId m : changeSurvivors) w.writeString(m.name());
+        }
         return w.toBytes();
     }
 
     static GroupViewState decode(Bytes bytes) {
         BinaryReader r = BinaryReader.of(bytes);
         int format = r.readByte();
-        if (format != FORMAT) throw new io.replikv.core.util.MalformedInputException("unknown group view format " + format);
+        if (format != FORMAT && format != FORMAT_WITHOUT_SURVIVORS) throw new io.replikv.core.util.MalformedInputException("unknown group view format " + format);
         long number = r.readVarLong();
         long attempts = r.readVarLong();
         boolean pending = r.readBoolean();
@@ -44,7 +56,13 @@ record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long
             members.add(m);
             inc.put(m, r.readLong());
         }
+        List<NodeId> survivors = null;
+        if (format == FORMAT && r.readBoolean()) {
+            int count = r.readLength(MEMBERS_MAX);
+            survivors = new ArrayList<>();
+            for (int i = 0; i < count; i++) survivors.add(NodeId.of(r.readString(NodeId.NAME_LENGTH_MAX)));
+        }
         r.expectEnd();
-        return new GroupViewState(new GroupView(number, members), inc, attempts, pending);
+        return new GroupViewState(new GroupView(number, members), inc, attempts, pending, survivors);
     }
 }

@@ -660,6 +660,10 @@ public final class TwoPcReplicaCore implements Node {
             return; // a late transfer of an abandoned attempt must not replace the state of a later one
         }
         if (caughtUpFor != t.number() || caughtUpAttempt != t.attempt()) {
+            // a replica that still counts itself a member of an older view is being re-admitted as a
+            // joiner (the view service counted it out, or counted its old incarnation out): that
+            // view is gone for it, so it leaves it as if told so before it takes the state
+            if (member) leaveView();
             // another attempt of the change may have settled differently: take its state
             Invariants.check(active.isEmpty() && backingOff.isEmpty(), "%s catches up while coordinating", id);
             stateMachine = KvStateMachine.restore(t.state());
@@ -725,6 +729,12 @@ public final class TwoPcReplicaCore implements Node {
     }
 
     private void becomeOutOfView(GroupView v) {
+        leaveView();
+        view = v;
+    }
+
+    /** Stops being a member of the view held: answers the writes coordinated here and forgets every transaction. */
+    private void leaveView() {
         for (Coordinated c : active.values()) {
             // undecided here: nobody can have committed it; decided: the survivors settled it without us
             reply(c.client, c.correlation, c.phase == Phase.COMMITTING
@@ -734,7 +744,6 @@ public final class TwoPcReplicaCore implements Node {
         for (Coordinated c : backingOff) reply(c.client, c.correlation, notServing(id + " left the view"));
         active.clear();
         backingOff.clear();
-        view = v;
         member = false;
         recoveredView = 0; // its replayed transactions are dropped below; it can only rejoin
         frozenFor = 0;

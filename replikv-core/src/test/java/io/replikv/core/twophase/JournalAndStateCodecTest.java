@@ -49,7 +49,11 @@ class JournalAndStateCodecTest {
         TreeMap<NodeId, Long> inc = new TreeMap<>();
         inc.put(NodeId.of("n1"), -5L);
         inc.put(NodeId.of("n3"), 42L);
-        GroupViewState s = new GroupViewState(new GroupView(9, List.of(NodeId.of("n3"), NodeId.of("n1"))), inc, 12, true);
+        GroupViewState s = new GroupViewState(new GroupView(9, List.of(NodeId.of("n3"), NodeId.of("n1"))), inc, 12, true,
+                List.of(NodeId.of("n3")));
         assertThat(GroupViewState.decode(s.encode())).isEqualTo(s);
+        GroupViewState none = new GroupViewState(new GroupView(9, List.of(NodeId.of("n3"), NodeId.of("n1"))), inc, 12, false,
+                null);
+        assertThat(GroupViewState.decode(none.encode())).isEqualTo(none);
     }
 }

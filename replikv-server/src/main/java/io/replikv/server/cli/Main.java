@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "replikv", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A replicated, fault-tolerant key-value store that speaks RESP.",
         subcommands = {ServerCommand.class, ClusterCommand.class, ViewServiceCommand.class, DataCommand.class,
-                CheckCommand.class})
+                CheckCommand.class, SimulateCommand.class})
 public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
