@@ -72,9 +72,9 @@ public final class PbMode implements SimMode {
         PbClientConfig client = new PbClientConfig(setup.client().attemptTicks(), setup.client().retryBackoffTicksMax(),
                 setup.client().operationTicksMax());
         Cluster c = Cluster.builder().seed(setup.seed()).traceLinesMax(setup.traceLinesMax())
-                .servers(setup.nodes(), (id, prng, storage) -> new PbServerCore(id, VIEW_SERVICE, config))
+                .servers(setup.nodes(), (id, prng, storage) -> new PbServerCore(id, VIEW_SERVICE, config, storage))
                 .node(VIEW_SERVICE, (id, prng, storage) ->
-                        new ViewServiceCore(id, ViewServiceConfig.DEFAULT.withBackupsMax(backups)))
+                        new ViewServiceCore(id, ViewServiceConfig.DEFAULT.withBackupsMax(backups), storage))
                 .clients(setup.clients(), (id, known, prng) -> new PbClientCore(id, VIEW_SERVICE, prng, client))
                 .clientServers(List.of(VIEW_SERVICE))
                 .network(setup.network()).disk(setup.disk())
