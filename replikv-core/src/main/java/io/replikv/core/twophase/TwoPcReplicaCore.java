@@ -188,6 +188,9 @@ public final class TwoPcReplicaCore implements Node {
         recover(recovered);
     }
 
+    /** Journal records found at recovery that belonged to no installed view (shown in status). */
+    private long discardedJournalRecords;
+
     /** Replays the journal: the state and the transactions of the view last installed, if one is recorded. */
     private void recover(Storage storage) {
         var snapshot = storage.snapshots().latest();
@@ -195,10 +198,11 @@ public final class TwoPcReplicaCore implements Node {
         GroupView installed = ReplicaJournal.installedView(storage);
         List<ReplicaJournal.Entry> entries = ReplicaJournal.read(storage);
         if (installed.number() == 0) {
-            if (!entries.isEmpty()) {
-                throw new io.replikv.core.util.MalformedInputException(
-                        "2pc journal holds " + entries.size() + " transaction records but no installed view");
-            }
+            // Transaction records without an installed view (swarm seed 100841: a replica that was
+            // catching up by state transfer journaled transactions, then crashed) belong to no view
+            // this replica can claim. It rejoins as a restarted replica, by state transfer, like
+            // any replica without a claim, so the records decide nothing and are set aside.
+            discardedJournalRecords = entries.size();
             return;
         }
         view = installed;
@@ -817,6 +821,7 @@ public final class TwoPcReplicaCore implements Node {
     public NodeStatus status() {
         TreeMap<String, String> details = new TreeMap<>();
         details.put("inDoubt", Integer.toString(order.undecided().size()));
+        if (discardedJournalRecords > 0) details.put("discardedJournalRecords", Long.toString(discardedJournalRecords));
         details.put("locks", Integer.toString(locks.size()));
         details.put("coordinating", Integer.toString(active.size() + backingOff.size()));
         details.put("commits", Long.toString(commits));

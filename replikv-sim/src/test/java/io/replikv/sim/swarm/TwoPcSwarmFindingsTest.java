@@ -51,6 +51,18 @@ class TwoPcSwarmFindingsTest {
         }
     }
 
+    /**
+     * Seed 100841 (found after journals and the swarm's fixes met): a replica catching up by state
+     * transfer journaled transactions and crashed; its recovery refused to start ("transaction
+     * records but no installed view"). Such records belong to no view it can claim, so it now
+     * rejoins by state transfer like any replica without a claim.
+     */
+    @Test
+    void aReplicaThatCrashedWhileCatchingUpStartsAgain() {
+        SeedResult r = Swarm.run(new TwoPcMode(), 100841, SwarmSettings.bulk(2_000, 0));
+        assertThat(r.passed()).as(r.line() + (r.passed() ? "" : "\n" + r.failure().details())).isTrue();
+    }
+
     @Test
     void theViewServiceNeverShowsAViewItCanForget() {
         List<NodeId> peers = Cluster.serverIds(3);
