@@ -26,7 +26,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Goal: the first bug the swarm found (raft seed 1037 at 2,000 ticks, and 2927): a follower that
+ * Goal: the first bug the swarm found (raft seeds 1037 and 2927 at 2,000 ticks when it was found;
+ * with today's swarm options seeds 12172 and 20609 hit it): a follower that
  * forwarded a client's write to the leader, crashed and restarted, numbered its new forwards from 1
  * again, so the leader's late reply to the old incarnation's forward 1 was relayed to the client of
  * the new incarnation's forward 1 — an Append answered "Written". The scenario test rebuilds exactly
@@ -96,7 +97,7 @@ class RaftForwardAcrossRestartTest {
 
     @Test
     void swarmSeedsThatFoundItPass() {
-        for (long seed : new long[] {1037, 2927}) {
+        for (long seed : new long[] {12172, 20609}) {
             SeedResult r = Swarm.run(new RaftMode(), seed, SwarmSettings.bulk(2_000, 0));
             assertThat(r.passed()).as(r.line() + (r.passed() ? "" : "\n" + r.failure().details())).isTrue();
         }

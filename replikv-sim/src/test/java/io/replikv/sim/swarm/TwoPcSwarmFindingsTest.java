@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  *   <li>A replica that still counted itself a member of an older view, and that the view service
  *       re-admitted as a joiner (it had been counted out, or its old incarnation had), took the
  *       state transfer while coordinating writes ("catches up while coordinating"), or kept
- *       serving with the transaction memory of view 0. Seeds 11, 49, 56, 98 (2,000 ticks) hit it.</li>
+ *       serving with the transaction memory of view 0. Seeds 49, 63, 171, 243 (2,000 ticks) hit it.</li>
  *   <li>The group view service answered pings with a view it had installed in memory but not yet
  *       made durable; crashed before the sync, it came back with the previous view while replicas
  *       had installed the newer one, and no view could form again (swarm seed 1001 before the
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class TwoPcSwarmFindingsTest {
     @Test
     void seedsThatCaughtAReplicaRejoiningWhileCoordinatingPass() {
-        for (long seed : new long[] {11, 49, 56, 98}) {
+        for (long seed : new long[] {49, 63, 171, 243}) {
             SeedResult r = Swarm.run(new TwoPcMode(), seed, SwarmSettings.bulk(2_000, 0));
             assertThat(r.passed()).as(r.line() + (r.passed() ? "" : "\n" + r.failure().details())).isTrue();
         }
