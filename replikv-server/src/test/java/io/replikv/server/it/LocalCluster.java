@@ -108,6 +108,37 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** APPEND through node i; true if acknowledged, false on an error reply or a connection failure. */
+    boolean append(int i, String key, String value) {
+        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", clientPort(i), 5_000)) {
+            j.append(key, value);
+            return true;
+        } catch (redis.clients.jedis.exceptions.JedisException e) {
+            return false;
+        }
+    }
+
+    /** GET through node i; "error: ..." when it fails, so a comparison with the expected value fails too. */
+    String get(int i, String key) {
+        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", clientPort(i), 10_000)) {
+            return j.get(key);
+        } catch (redis.clients.jedis.exceptions.JedisException e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    /** Node i's role from INFO replication, or "down". */
+    String role(int i) {
+        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", clientPort(i), 5_000)) {
+            for (String line : j.info("replication").split("\r?\n")) {
+                if (line.startsWith("role:")) return line.substring(5).trim();
+            }
+        } catch (redis.clients.jedis.exceptions.JedisException e) {
+            return "down";
+        }
+        return "unknown";
+    }
+
     long pid(String name) {
         return pids.get(name);
     }

@@ -17,37 +17,12 @@ import redis.clients.jedis.exceptions.JedisException;
  * so that it must serve alone).
  */
 class PbFailoverIT {
-    private static boolean append(LocalCluster c, int i, String key, String value) {
-        try (Jedis j = new Jedis("127.0.0.1", c.clientPort(i), 5_000)) {
-            j.append(key, value);
-            return true;
-        } catch (JedisException e) {
-            return false;
-        }
-    }
 
-    private static String get(LocalCluster c, int i, String key) {
-        try (Jedis j = new Jedis("127.0.0.1", c.clientPort(i), 5_000)) {
-            return j.get(key);
-        } catch (JedisException e) {
-            return "error: " + e.getMessage();
-        }
-    }
 
-    private static String role(LocalCluster c, int i) {
-        try (Jedis j = new Jedis("127.0.0.1", c.clientPort(i), 5_000)) {
-            for (String line : j.info("replication").split("\r?\n")) {
-                if (line.startsWith("role:")) return line.substring(5).trim();
-            }
-        } catch (JedisException e) {
-            return "down";
-        }
-        return "unknown";
-    }
 
 
     private static int withRole(LocalCluster c, String role) {
-        for (int i = 1; i <= c.nodes; i++) if (role.equals(role(c, i))) return i;
+        for (int i = 1; i <= c.nodes; i++) if (role.equals(c.role(i))) return i;
         return -1;
     }
 
@@ -56,7 +31,7 @@ class PbFailoverIT {
         try (LocalCluster c = LocalCluster.start("pb", 3)) {
             List<String> acked = new ArrayList<>();
             for (int k = 0; k < 9; k++) {
-                assertThat(append(c, 1 + k % 3, "log", "a" + k + ";")).isTrue();
+                assertThat(c.append(1 + k % 3, "log", "a" + k + ";")).isTrue();
                 acked.add("a" + k + ";");
             }
             int primary = withRole(c, "primary");
@@ -64,26 +39,26 @@ class PbFailoverIT {
             c.kill9("n" + primary);
             int other = primary % 3 + 1;
             long killed = System.nanoTime();
-            LocalCluster.await("a write succeeds after the primary died", 30, () -> append(c, other, "log", "b;"));
+            LocalCluster.await("a write succeeds after the primary died", 30, () -> c.append(other, "log", "b;"));
             long failoverMs = (System.nanoTime() - killed) / 1_000_000;
             System.out.println("pb failover: first acknowledged write " + failoverMs + " ms after SIGKILL of the primary");
             acked.add("b;");
             String expected = String.join("", acked);
-            assertThat(get(c, other, "log")).isEqualTo(expected);
+            assertThat(c.get(other, "log")).isEqualTo(expected);
 
             // restarted empty, it is idle while the view already has its one backup; kill that backup so
             // the view service makes the restarted server the backup, which needs a state transfer
             c.restart("n" + primary);
-            LocalCluster.await("the restarted server is idle", 30, () -> "idle".equals(role(c, primary)));
+            LocalCluster.await("the restarted server is idle", 30, () -> "idle".equals(c.role(primary)));
             c.kill9("n" + withRole(c, "backup"));
             // a backup counts only once the state transfer completed (details.synced): killing the
             // primary earlier would promote a server without the state, which then (rightly) never serves
             LocalCluster.await("the restarted server becomes a synced backup", 30,
-                    () -> "backup".equals(role(c, primary)) && c.status(primary).contains("\"synced\":\"true\""));
+                    () -> "backup".equals(c.role(primary)) && c.status(primary).contains("\"synced\":\"true\""));
             // now kill the primary: the restarted server must be promoted and serve every write alone
             c.kill9("n" + withRole(c, "primary"));
             LocalCluster.await("the restarted server serves every write as primary", 30,
-                    () -> expected.equals(get(c, primary, "log")));
+                    () -> expected.equals(c.get(primary, "log")));
         }
     }
 }

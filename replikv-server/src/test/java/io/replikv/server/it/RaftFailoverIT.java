@@ -24,13 +24,6 @@ class RaftFailoverIT {
         }
     }
 
-    private static String get(LocalCluster c, int i, String key) {
-        try (Jedis j = new Jedis("127.0.0.1", c.clientPort(i), 10_000)) {
-            return j.get(key);
-        } catch (JedisException e) {
-            return "error: " + e.getMessage();
-        }
-    }
 
     private static int leader(LocalCluster c, List<Integer> alive) {
         for (int i : alive) {
@@ -76,7 +69,7 @@ class RaftFailoverIT {
             LocalCluster.await("writes resume with 3 of 5", 60, () -> set(c, survivor, "after2", "y", 5_000));
             acked.add("after2");
             for (String key : acked) {
-                for (int i : alive) assertThat(get(c, i, key)).as("%s at n%d", key, i).isNotNull().doesNotStartWith("error");
+                for (int i : alive) assertThat(c.get(i, key)).as("%s at n%d", key, i).isNotNull().doesNotStartWith("error");
             }
         }
     }

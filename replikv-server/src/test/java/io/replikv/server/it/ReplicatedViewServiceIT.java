@@ -27,33 +27,8 @@ class ReplicatedViewServiceIT {
     private static final Pattern KNOWS_LEADER = Pattern.compile("\"raftLeader\"\\s*:\\s*\"vs\\d\"");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private static boolean append(LocalCluster c, int i, String key, String value) {
-        try (Jedis j = new Jedis("127.0.0.1", c.clientPort(i), 5_000)) {
-            j.append(key, value);
-            return true;
-        } catch (JedisException e) {
-            return false;
-        }
-    }
 
-    private static String get(LocalCluster c, int i, String key) {
-        try (Jedis j = new Jedis("127.0.0.1", c.clientPort(i), 5_000)) {
-            return j.get(key);
-        } catch (JedisException e) {
-            return "error: " + e.getMessage();
-        }
-    }
 
-    private static String role(LocalCluster c, int i) {
-        try (Jedis j = new Jedis("127.0.0.1", c.clientPort(i), 5_000)) {
-            for (String line : j.info("replication").split("\r?\n")) {
-                if (line.startsWith("role:")) return line.substring(5).trim();
-            }
-        } catch (JedisException e) {
-            return "down";
-        }
-        return "unknown";
-    }
 
     private static String status(int httpPort) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/status"))
@@ -79,7 +54,7 @@ class ReplicatedViewServiceIT {
         try (LocalCluster c = LocalCluster.start("pb", 3, 3)) {
             List<String> acked = new ArrayList<>();
             for (int k = 0; k < 6; k++) {
-                assertThat(append(c, 1 + k % 3, "log", "a" + k + ";")).isTrue();
+                assertThat(c.append(1 + k % 3, "log", "a" + k + ";")).isTrue();
                 acked.add("a" + k + ";");
             }
             int vsLeader = viewServiceLeader(c, List.of(1, 2, 3));
@@ -89,20 +64,20 @@ class ReplicatedViewServiceIT {
             List<Integer> rest = new ArrayList<>(List.of(1, 2, 3));
             rest.remove(Integer.valueOf(vsLeader));
             LocalCluster.await("the remaining members elect a leader", 30, () -> viewServiceLeader(c, rest) > 0);
-            assertThat(append(c, 1, "log", "b;")).as("pb serves through the view service's failover").isTrue();
+            assertThat(c.append(1, "log", "b;")).as("pb serves through the view service's failover").isTrue();
             acked.add("b;");
 
             int primary = -1;
-            for (int i = 1; i <= 3; i++) if ("primary".equals(role(c, i))) primary = i;
+            for (int i = 1; i <= 3; i++) if ("primary".equals(c.role(i))) primary = i;
             assertThat(primary).isPositive();
             c.kill9("n" + primary);
             int other = primary % 3 + 1;
             long killed = System.nanoTime();
-            LocalCluster.await("a write succeeds after the primary died", 30, () -> append(c, other, "log", "c;"));
+            LocalCluster.await("a write succeeds after the primary died", 30, () -> c.append(other, "log", "c;"));
             System.out.println("pb failover under a replicated view service: first write "
                     + (System.nanoTime() - killed) / 1_000_000 + " ms after SIGKILL of the primary");
             acked.add("c;");
-            assertThat(get(c, other, "log")).isEqualTo(String.join("", acked));
+            assertThat(c.get(other, "log")).isEqualTo(String.join("", acked));
 
             c.restart("vs" + vsLeader);
             LocalCluster.await("the restarted member rejoins", 30,

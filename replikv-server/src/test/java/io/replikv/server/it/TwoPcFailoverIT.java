@@ -29,13 +29,6 @@ class TwoPcFailoverIT {
         }
     }
 
-    private static String get(LocalCluster c, int i, String key) {
-        try (Jedis j = new Jedis("127.0.0.1", c.clientPort(i), 10_000)) {
-            return j.get(key);
-        } catch (JedisException e) {
-            return "error: " + e.getMessage();
-        }
-    }
 
     @Test
     void aKilledReplicaIsDroppedWritesGoOnAndItRejoinsWithEverything() throws Exception {
@@ -51,10 +44,10 @@ class TwoPcFailoverIT {
                 acked.add("b" + k + ";");
             }
             String expected = String.join("", acked);
-            assertThat(get(c, 1, "log")).isEqualTo(expected);
+            assertThat(c.get(1, "log")).isEqualTo(expected);
             c.restart("n2");
-            LocalCluster.await("n2 serves the log after rejoining", 60, () -> expected.equals(get(c, 2, "log")));
-            for (int i = 1; i <= 3; i++) assertThat(get(c, i, "log")).as("node n%d", i).isEqualTo(expected);
+            LocalCluster.await("n2 serves the log after rejoining", 60, () -> expected.equals(c.get(2, "log")));
+            for (int i = 1; i <= 3; i++) assertThat(c.get(i, "log")).as("node n%d", i).isEqualTo(expected);
         }
     }
 }

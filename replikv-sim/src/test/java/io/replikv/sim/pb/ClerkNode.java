@@ -14,28 +14,28 @@ import java.util.TreeMap;
  * A node the test speaks through, as the original view service test speaks through its clerks:
  * what the test queues leaves on the node's next tick; what arrives is kept for the test to read.
  */
-final class ClerkNode implements Node {
+public final class ClerkNode implements Node {
     private final NodeId id;
     private final Outbox outbox = new Outbox();
     private final List<NodeId> queuedTo = new ArrayList<>();
     private final List<Message> queued = new ArrayList<>();
     private final List<Message> received = new ArrayList<>();
 
-    ClerkNode(NodeId id) {
+    public ClerkNode(NodeId id) {
         this.id = id;
     }
 
-    void queue(NodeId to, Message message) {
+    public void queue(NodeId to, Message message) {
         queuedTo.add(to);
         queued.add(message);
     }
 
     /** How many messages arrived so far. */
-    int receivedCount() {
+    public int receivedCount() {
         return received.size();
     }
 
-    Message received(int index) {
+    public Message received(int index) {
         return received.get(index);
     }
 

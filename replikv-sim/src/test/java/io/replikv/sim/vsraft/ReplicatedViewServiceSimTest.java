@@ -1,5 +1,6 @@
 package io.replikv.sim.vsraft;
 
+import io.replikv.sim.pb.ClerkNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replikv.core.Message;
@@ -38,9 +39,9 @@ class ReplicatedViewServiceSimTest {
         for (NodeId m : VS) {
             b.node(m, (id, prng, storage) -> new ReplicatedViewServiceNode(id, VS, storage, prng, ViewServiceConfig.DEFAULT));
         }
-        c = b.node(CK1, (id, prng, storage) -> new Clerk(id))
-                .node(CK2, (id, prng, storage) -> new Clerk(id))
-                .node(CK3, (id, prng, storage) -> new Clerk(id))
+        c = b.node(CK1, (id, prng, storage) -> new ClerkNode(id))
+                .node(CK2, (id, prng, storage) -> new ClerkNode(id))
+                .node(CK3, (id, prng, storage) -> new ClerkNode(id))
                 .network(LinkSettings.RELIABLE)
                 .build();
         c.tickUntil("a leader that has committed in its term", () -> leader() != null
@@ -62,7 +63,7 @@ class ReplicatedViewServiceSimTest {
     }
 
     private Message call(NodeId clerk, Message request) {
-        Clerk node = c.node(clerk, Clerk.class);
+        ClerkNode node = c.node(clerk, ClerkNode.class);
         int before = node.receivedCount();
         node.queue(target, request);
         c.tickUntil(clerk + " gets an answer to " + request, () -> node.receivedCount() > before, RPC_TICKS_MAX);
