@@ -127,6 +127,12 @@ public final class TwoPcMode implements SimMode {
             return false;
         }
 
+        /** A replica that may crash, and only a replica: the view service's disk holds the view, which no one else has. */
+        @Override
+        public boolean mayLoseDisk(NodeId node) {
+            return !node.equals(VIEW_SERVICE) && mayCrash(node);
+        }
+
         /**
          * The survivors of the view change under way at the service, else those of the last attempt
          * of a pending change that settled (later attempts only keep some of them), from its status;
