@@ -248,7 +248,9 @@ public final class PbServerCore implements Node {
         }
         // unsynced, this server's disk may still be what the view service needs after losing every member
         boolean claim = !synced && syncedViewNumber > 0;
-        outbox.send(viewServices.get(viewServiceIndex), new ViewServiceMessage.Ping(reportedNumber,
+        // after persistence: a ping acknowledging view v leaves only once "synced in v" is on disk, so
+        // the claim a whole-cluster crash leaves is never older than a view this server acknowledged
+        outbox.sendAfterPersist(viewServices.get(viewServiceIndex), new ViewServiceMessage.Ping(reportedNumber,
                 claim ? syncedViewNumber : 0, claim ? index : 0));
         pinged = true;
         pingTimer.start();
