@@ -17,8 +17,9 @@ import java.util.TreeMap;
  * ({@link GroupViewCore}), with fast timing. Crashes stay within what 2pc is built to survive
  * (docs/2pc.md): the view service may crash at any time (it keeps the view on disk), and a replica
  * only while another replica is a live member of the installed view that never restarted in it
- * (and, during a view change, one of the change's survivors) — recovering a group whose every
- * member restarted is future work. Agreement is required of the
+ * (and, during a view change, one of the change's survivors); a crash of every member at once
+ * comes only as the swarm's whole-cluster crash (docs/2pc.md, "Whole-group crash"), and a replica
+ * whose disk the swarm corrupts is wiped and rejoins by state transfer. Agreement is required of the
  * replicas that installed the view the service holds, while no view change is under way: a
  * replica on its way out may hold a write that the survivors settled as aborted (also while a
  * restarted view service is about to resume a change that settled). Only the view
