@@ -107,7 +107,7 @@ final class Faults {
         if (networkChanged) applyNetwork();
         if (prng.chance(options.crashChancePerTick())) maybeCrash(now);
         if (prng.chance(options.pauseChancePerTick())) maybePause(now);
-        if (!wholeCrashAt.isEmpty() && now >= wholeCrashAt.first()) {
+        if (!wholeCrashAt.isEmpty() && now >= wholeCrashAt.first() && mode.mayCrashEveryone()) {
             wholeCrashAt.pollFirst();
             crashEveryone(now);
         }

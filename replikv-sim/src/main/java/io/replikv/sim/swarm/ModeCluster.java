@@ -35,6 +35,14 @@ public abstract class ModeCluster {
     public abstract boolean mayCrash(NodeId node);
 
     /**
+     * True if crashing every node at once now stays within the faults the mode is built to survive.
+     * By default always (the whole-cluster crash is deferred tick by tick while this is false).
+     */
+    public boolean mayCrashEveryone() {
+        return true;
+    }
+
+    /**
      * True if the swarm may make {@code node}'s disk corrupt now (and crash it): after the node's
      * restart is refused, either the mode restarts it empty ({@link #wipesCorruptDisks()}) and
      * another node must hold everything it had acknowledged, or it stays down for good. By default,
