@@ -56,8 +56,8 @@ final class Faults {
      * Whole-cluster crashes and the disk fault happen within this part of the fault phase, so that
      * the cluster has run a while before and has time to recover under the other faults after.
      */
-    static final double DISK_AND_WHOLE_FROM = 0.1;
-    static final double DISK_AND_WHOLE_UNTIL = 0.8;
+    static final double DISK_AND_WHOLE_FROM_FRACTION = 0.1;
+    static final double DISK_AND_WHOLE_UNTIL_FRACTION = 0.8;
 
     Faults(ModeCluster mode, SwarmOptions options, long faultTicks, Prng prng, Prng diskAndWholePrng) {
         this.mode = mode;
@@ -71,8 +71,8 @@ final class Faults {
         this.nextFlapAt = options.flapPeriodTicks();
         if (options.slowDisk() != null) cluster.simulator().setDisk(prng.pick(cluster.servers()), options.slowDisk());
         this.diskAndWholePrng = diskAndWholePrng;
-        long from = (long) (faultTicks * DISK_AND_WHOLE_FROM);
-        long until = Math.max(from, (long) (faultTicks * DISK_AND_WHOLE_UNTIL));
+        long from = (long) (faultTicks * DISK_AND_WHOLE_FROM_FRACTION);
+        long until = Math.max(from, (long) (faultTicks * DISK_AND_WHOLE_UNTIL_FRACTION));
         for (int i = 0; i < options.wholeCrashes(); i++) wholeCrashAt.add(diskAndWholePrng.between(from, until));
         if (options.diskFault()) diskFaultFrom = diskAndWholePrng.between(from, until);
     }
