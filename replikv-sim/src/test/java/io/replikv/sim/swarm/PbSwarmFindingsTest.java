@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
  *       was on disk. The service then made the next view; a whole-cluster crash took the record
  *       back, so the primary's claim named the view before the one it had acknowledged, which the
  *       recovery rule must refuse: the service waited for good. Seed 100123 (two whole-cluster
- *       crashes, a slow disk) ended so, waived as the design's dead end. Fix: pb servers ping
- *       after persistence. The seed must now pass without a waiver.</li>
+ *       crashes, a slow disk) ended so, waived as the design's dead end. Fix: a primary's ping
+ *       acknowledging its view leaves after persistence. The seed must now pass without a waiver.</li>
  *   <li>The swarm's one-primary-per-view check read the view service's view from memory: a view
  *       the service made and lost in a crash before it was durable (shown to no one) was counted,
  *       and the restarted service's different view of that number looked like a second primary.
