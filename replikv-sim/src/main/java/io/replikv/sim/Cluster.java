@@ -116,7 +116,14 @@ public final class Cluster {
     public Cluster setUnreliable(NodeId id, boolean unreliable) { sim.network().setUnreliable(id, unreliable); return this; }
     public Cluster setLink(NodeId from, NodeId to, LinkSettings settings) { sim.network().setLink(from, to, settings); return this; }
     public Cluster crash(NodeId id) { sim.crash(id); return this; }
+    /** Restarts a crashed node from its disk; a corrupt disk refuses (see {@link #restartRefusal}) and the node stays down. */
     public Cluster restart(NodeId id) { sim.restart(id); return this; }
+    /** The operator's remedy for a corrupt disk: restart the crashed node with an empty disk. */
+    public Cluster wipeAndRestart(NodeId id) { sim.wipeAndRestart(id); return this; }
+    /** Damages record {@code record} (1-based) of the node's disk; false if there is no such record. */
+    public boolean corrupt(NodeId id, long record) { return sim.corrupt(id, record); }
+    /** Why the node's last restart was refused (a corrupt disk), or null. */
+    public String restartRefusal(NodeId id) { return sim.restartRefusal(id); }
     public Cluster pause(NodeId id) { sim.pause(id); return this; }
     public Cluster resume(NodeId id) { sim.resume(id); return this; }
 

@@ -75,6 +75,7 @@ public final class Simulator {
         boolean paused;
         long incarnation;
         int restarts;
+        String refusal;
         PendingSync lastSync;
         long lastSyncTime;
         long sent;
@@ -224,14 +225,57 @@ public final class Simulator {
         trace.add(now, "crash", id + " lost-ops=" + lost);
     }
 
-    /** Builds a new node from the factory with the disk's durable state. */
+    /**
+     * Builds a new node from the factory with the disk's durable state, after the disk's recovery
+     * ({@link SimDisk#recover}) has cut a torn last record. If the disk holds a corrupt record before
+     * its last one, the restart is refused as production refuses it: the node stays down, the trace
+     * says why ({@code restart-refused}), and {@link #restartRefusal} keeps the message until
+     * {@link #wipeAndRestart}.
+     */
     public void restart(NodeId id) {
         Slot s = slot(id);
         Invariants.check(!s.alive, "restart of %s, which is running: crash it first", id);
+        switch (s.disk.recover()) {
+            case SimDisk.Recovery.Corrupt c -> {
+                s.refusal = c.message(id);
+                trace.add(now, "restart-refused", id + " " + s.refusal);
+                return;
+            }
+            case SimDisk.Recovery.TailCut t -> trace.add(now, "tail-cut", id + " record " + t.record()
+                    + " failed its checksum at the end of the disk: a torn write, cut off");
+            case SimDisk.Recovery.Clean c -> { }
+        }
+        s.refusal = null;
         s.restarts++;
         s.incarnation++;
         trace.add(now, "restart", id + " #" + s.restarts);
         start(s);
+    }
+
+    /** The operator's remedy for a corrupt disk: wipes the crashed node's disk and restarts it empty. */
+    public void wipeAndRestart(NodeId id) {
+        Slot s = slot(id);
+        Invariants.check(!s.alive, "wipe of %s, which is running: crash it first", id);
+        s.disk.wipe();
+        trace.add(now, "wipe", id.toString());
+        restart(id);
+    }
+
+    /** Why the node's last restart was refused (its disk is corrupt), or null: it stays down until wiped. */
+    public String restartRefusal(NodeId id) {
+        return slot(id).refusal;
+    }
+
+    /**
+     * Damages record {@code record} (1-based) of the node's disk ({@link SimDisk#corrupt}): the node,
+     * if running, does not notice; its next restart does. Returns false if there is no such record.
+     */
+    public boolean corrupt(NodeId id, long record) {
+        Slot s = slot(id);
+        boolean hit = s.disk.corrupt(record);
+        trace.add(now, "corrupt", id + " record " + record + " of " + s.disk.records()
+                + (hit ? "" : " (not on the disk: no effect)"));
+        return hit;
     }
 
     /** Stops a node without losing anything: no ticks, arriving messages and sync completions wait for {@link #resume}. */

@@ -248,8 +248,15 @@ public final class PbServerCore implements Node {
         }
         // unsynced, this server's disk may still be what the view service needs after losing every member
         boolean claim = !synced && syncedViewNumber > 0;
-        outbox.send(viewServices.get(viewServiceIndex), new ViewServiceMessage.Ping(reportedNumber,
-                claim ? syncedViewNumber : 0, claim ? index : 0));
+        var ping = new ViewServiceMessage.Ping(reportedNumber, claim ? syncedViewNumber : 0, claim ? index : 0);
+        // a primary's acknowledgement of view v leaves only once "synced in v" is on disk, so the claim
+        // a whole-cluster crash leaves is never older than a view it acknowledged (swarm seed 100123)
+        boolean acknowledges = view.isPrimary(id) && reportedNumber == view.number() && reportedNumber > 0;
+        if (acknowledges) {
+            outbox.sendAfterPersist(viewServices.get(viewServiceIndex), ping);
+        } else {
+            outbox.send(viewServices.get(viewServiceIndex), ping);
+        }
         pinged = true;
         pingTimer.start();
     }

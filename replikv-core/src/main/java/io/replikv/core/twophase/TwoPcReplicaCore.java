@@ -322,7 +322,9 @@ public final class TwoPcReplicaCore implements Node {
     // ---- clients -----------------------------------------------------------------------------
 
     private void reply(NodeId client, long correlation, Reply reply) {
-        outbox.send(client, new ClientReply(correlation, reply));
+        // after persistence: an answer (a write's, or a read showing it) never depends on a journal
+        // entry of this replica that a crash could still lose (the whole group may crash next)
+        outbox.sendAfterPersist(client, new ClientReply(correlation, reply));
     }
 
     private Reply notServing(String why) {

@@ -12,7 +12,10 @@ import java.util.TreeSet;
 
 /**
  * Injects the faults of {@link SwarmOptions} tick by tick during the fault phase, and lifts them
- * all for the second phase. Network faults are kept here as one desired state (a partition, a set
+ * all for the second phase. Whole-cluster crashes and the disk fault are scheduled at ticks drawn
+ * from their own stream (so the other faults of a seed draw what they drew before those existed);
+ * a crashed node whose disk refuses its restart is wiped and restarted empty where the mode allows
+ * it ({@link ModeCluster#wipesCorruptDisks()}), else it stays down for good. Network faults are kept here as one desired state (a partition, a set
  * of one-way cuts, isolated nodes, the flapping node) and written to the network whole whenever it
  * changes, so that one fault ending never lifts another.
  */
@@ -32,6 +35,9 @@ final class Faults {
     private final NodeId flapping;
     private final TreeMap<NodeId, Long> restartAt = new TreeMap<>();
     private final TreeMap<NodeId, Long> resumeAt = new TreeMap<>();
+    private final Prng diskAndWholePrng;
+    private final TreeSet<Long> wholeCrashAt = new TreeSet<>();
+    private long diskFaultFrom = -1;
 
     private List<Set<NodeId>> split = List.of();
     private final List<NodeId[]> cuts = new ArrayList<>();
@@ -42,8 +48,18 @@ final class Faults {
     private long crashes;
     private long pauses;
     private long partitions;
+    private long wholeCrashes;
+    private long diskFaults;
+    private long wipes;
 
-    Faults(ModeCluster mode, SwarmOptions options, Prng prng) {
+    /**
+     * Whole-cluster crashes and the disk fault happen within this part of the fault phase, so that
+     * the cluster has run a while before and has time to recover under the other faults after.
+     */
+    static final double DISK_AND_WHOLE_FROM_FRACTION = 0.1;
+    static final double DISK_AND_WHOLE_UNTIL_FRACTION = 0.8;
+
+    Faults(ModeCluster mode, SwarmOptions options, long faultTicks, Prng prng, Prng diskAndWholePrng) {
         this.mode = mode;
         this.cluster = mode.cluster();
         this.options = options;
@@ -54,6 +70,11 @@ final class Faults {
         this.flapping = options.flapPeriodTicks() > 0 ? prng.pick(faultable) : null;
         this.nextFlapAt = options.flapPeriodTicks();
         if (options.slowDisk() != null) cluster.simulator().setDisk(prng.pick(cluster.servers()), options.slowDisk());
+        this.diskAndWholePrng = diskAndWholePrng;
+        long from = (long) (faultTicks * DISK_AND_WHOLE_FROM_FRACTION);
+        long until = Math.max(from, (long) (faultTicks * DISK_AND_WHOLE_UNTIL_FRACTION));
+        for (int i = 0; i < options.wholeCrashes(); i++) wholeCrashAt.add(diskAndWholePrng.between(from, until));
+        if (options.diskFault()) diskFaultFrom = diskAndWholePrng.between(from, until);
     }
 
     NodeId flappingNode() {
@@ -61,12 +82,14 @@ final class Faults {
     }
 
     String counts() {
-        return "crashes=" + crashes + " pauses=" + pauses + " partitions=" + partitions;
+        return "crashes=" + crashes + " pauses=" + pauses + " partitions=" + partitions
+                + (wholeCrashes + diskFaults == 0 ? "" : " whole-crashes=" + wholeCrashes + " disk-faults=" + diskFaults
+                        + " wipes=" + wipes + " down-for-good=" + downForGood().size());
     }
 
     /** One tick's worth of faults: ends those that are due, then maybe starts new ones. */
     void step(long now) {
-        for (NodeId id : due(restartAt, now)) cluster.restart(id);
+        for (NodeId id : due(restartAt, now)) restart(id);
         for (NodeId id : due(resumeAt, now)) cluster.resume(id);
         boolean networkChanged = false;
         if (partitionEndsAt >= 0 && now >= partitionEndsAt) {
@@ -84,6 +107,71 @@ final class Faults {
         if (networkChanged) applyNetwork();
         if (prng.chance(options.crashChancePerTick())) maybeCrash(now);
         if (prng.chance(options.pauseChancePerTick())) maybePause(now);
+        if (!wholeCrashAt.isEmpty() && now >= wholeCrashAt.first() && mode.mayCrashEveryone()) {
+            wholeCrashAt.pollFirst();
+            crashEveryone(now);
+        }
+        if (diskFaultFrom >= 0 && now >= diskFaultFrom && maybeDiskFault(now)) diskFaultFrom = -1;
+    }
+
+    /** Restarts a crashed node from its disk; a corrupt disk is wiped first if the mode allows it, else the node stays down. */
+    private void restart(NodeId id) {
+        if (cluster.restartRefusal(id) != null && !mode.wipesCorruptDisks()) return; // down for good
+        cluster.restart(id);
+        if (cluster.restartRefusal(id) != null && mode.wipesCorruptDisks()) {
+            cluster.wipeAndRestart(id);
+            wipes++;
+        }
+    }
+
+    /** Servers whose corrupt disks refused their restart and that stay down (raft). */
+    List<NodeId> downForGood() {
+        List<NodeId> out = new ArrayList<>();
+        for (NodeId id : faultable) if (cluster.restartRefusal(id) != null) out.add(id);
+        return out;
+    }
+
+    /**
+     * Every node of the cluster (servers and extra nodes: a view service) crashes at this tick;
+     * they restart after one drawn delay, each up to the seed's stagger later, from what their
+     * disks made durable.
+     */
+    private void crashEveryone(long now) {
+        long base = now + diskAndWholePrng.between(1, options.restartTicksMax());
+        for (NodeId id : faultable) {
+            if (cluster.restartRefusal(id) != null) continue;
+            cluster.crash(id);
+            resumeAt.remove(id);
+            long stagger = options.wholeRestartStaggerTicksMax();
+            restartAt.put(id, base + (stagger == 0 ? 0 : diskAndWholePrng.between(0, stagger)));
+        }
+        wholeCrashes++;
+    }
+
+    /**
+     * One server whose disk the mode can lose now ({@link ModeCluster#mayLoseDisk}) and that holds at
+     * least two records gets a synced record damaged — one with records after it, so that its
+     * restart finds corruption rather than a torn tail — and crashes. False if no server qualifies
+     * now (the fault is tried again next tick).
+     */
+    private boolean maybeDiskFault(long now) {
+        if (!mode.wipesCorruptDisks()) {
+            // a server that stays down for good must leave a majority up
+            int downAfter = downForGood().size() + 1;
+            if (2 * downAfter >= cluster.servers().size()) return true; // skipped for this seed
+        }
+        List<NodeId> candidates = new ArrayList<>();
+        for (NodeId id : cluster.servers()) {
+            if (cluster.alive(id) && cluster.disk(id).records() >= 2 && mode.mayLoseDisk(id)) candidates.add(id);
+        }
+        if (candidates.isEmpty()) return false;
+        NodeId victim = diskAndWholePrng.pick(candidates);
+        cluster.corrupt(victim, diskAndWholePrng.between(1, cluster.disk(victim).records() - 1));
+        cluster.crash(victim);
+        resumeAt.remove(victim);
+        restartAt.put(victim, now + diskAndWholePrng.between(1, options.restartTicksMax()));
+        diskFaults++;
+        return true;
     }
 
     private static List<NodeId> due(TreeMap<NodeId, Long> at, long now) {
@@ -182,8 +270,10 @@ final class Faults {
         cluster.heal();
         LinkSettings link = options.link();
         cluster.network().setDefaults(new LinkSettings(0, link.delayTicksMin(), link.delayTicksMax(), 0));
-        for (NodeId id : restartAt.keySet()) cluster.restart(id);
+        for (NodeId id : restartAt.keySet()) restart(id);
         restartAt.clear();
+        wholeCrashAt.clear();
+        diskFaultFrom = -1;
         for (NodeId id : resumeAt.keySet()) cluster.resume(id);
         resumeAt.clear();
     }

@@ -35,6 +35,34 @@ public abstract class ModeCluster {
     public abstract boolean mayCrash(NodeId node);
 
     /**
+     * True if crashing every node at once now stays within the faults the mode is built to survive.
+     * By default always (the whole-cluster crash is deferred tick by tick while this is false).
+     */
+    public boolean mayCrashEveryone() {
+        return true;
+    }
+
+    /**
+     * True if the swarm may make {@code node}'s disk corrupt now (and crash it): after the node's
+     * restart is refused, either the mode restarts it empty ({@link #wipesCorruptDisks()}) and
+     * another node must hold everything it had acknowledged, or it stays down for good. By default,
+     * whenever it may crash.
+     */
+    public boolean mayLoseDisk(NodeId node) {
+        return mayCrash(node);
+    }
+
+    /**
+     * True if a server whose corrupt disk refused its restart may be restarted with an empty disk
+     * (the operator's remedy, docs/durability.md): the mode's servers restart empty under its
+     * original semantics (pb, 2pc). False for raft: a node restarted empty forgets its vote and the
+     * entries it acknowledged, so it stays down for good.
+     */
+    public boolean wipesCorruptDisks() {
+        return true;
+    }
+
+    /**
      * True if pausing {@code node} stays within the faults the mode is built to survive. A paused
      * node's ticks stop, so its clock stops: a node that serves reads on a lease measured in its own
      * ticks (a 2pc replica) assumes bounded clock drift, and a frozen clock is unbounded drift.

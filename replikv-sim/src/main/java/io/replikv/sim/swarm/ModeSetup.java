@@ -20,9 +20,10 @@ import io.replikv.sim.LinkSettings;
  *                      ({@link SwarmOptions#roundTripTicksMax()}): a mode tunes its timeouts to it, as
  *                      a deployment tunes them to its network
  * @param prng          a stream for the mode's own per-seed choices (snapshot thresholds ...)
+ * @param crashEveryRole crashes may hit the roles the mode otherwise protects ({@link SwarmOptions#crashEveryRole()})
  */
 public record ModeSetup(long seed, int nodes, int clients, ClientConfig client, LinkSettings network, DiskSettings disk,
-                        long roundTripTicksMax, int traceLinesMax, Prng prng) {
+                        long roundTripTicksMax, int traceLinesMax, Prng prng, boolean crashEveryRole) {
     public ModeSetup {
         Invariants.check(nodes > 0 && clients > 0 && traceLinesMax > 0, "bad setup: %d nodes, %d clients, %d trace lines",
                 nodes, clients, traceLinesMax);

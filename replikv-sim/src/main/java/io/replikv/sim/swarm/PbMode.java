@@ -17,14 +17,15 @@ import java.util.TreeMap;
 /**
  * Mode pb: {@link PbServerCore}s n1..nN with one or two backups per view, the view service "vs"
  * ({@link ViewServiceCore}) and {@link PbClientCore} clients that find the primary through it.
- * Servers keep their state in memory only, and the view service keeps nothing at all: it is the
- * design's single point of failure, so the swarm never crashes it (it pauses and partitions it).
- * A server other than the primary may crash only while the view is stable (acknowledged, every
- * member alive and holding the state). Even so, the design can end up stuck for good (a view whose
- * primary cannot acknowledge it); the swarm then waives liveness ({@link #stuckByDesign}) and
- * still checks the history. Safety after every tick: at most one
- * primary per view number, among every view any node holds, and synced servers of the current view
- * at the same applied count hold the same state.
+ * Servers journal their updates and the view service its view (docs/pb.md, "Durability and the
+ * whole-cluster crash"). A server other than the primary may crash only while the view is stable
+ * (acknowledged, every member alive and holding the state); in seeds with
+ * {@link SwarmOptions#crashEveryRole()} also the primary of a stable view and the view service at
+ * any time; whole-cluster crashes take down every server and the view service at once. Even so,
+ * the design can end up stuck for good (a view whose primary cannot acknowledge it); the swarm then
+ * waives liveness ({@link #stuckByDesign}) and still checks the history. Safety after every tick:
+ * at most one primary per view number, among every view any node holds, and synced servers of the
+ * current view at the same applied count hold the same state.
  */
 public final class PbMode implements SimMode {
     public static final NodeId VIEW_SERVICE = NodeId.of("vs");
@@ -79,14 +80,16 @@ public final class PbMode implements SimMode {
                 .clientServers(List.of(VIEW_SERVICE))
                 .network(setup.network()).disk(setup.disk())
                 .build();
-        return new PbCluster(c);
+        return new PbCluster(c, setup.crashEveryRole());
     }
 
     private static final class PbCluster extends ModeCluster {
         private final TreeMap<Long, NodeId> primaryOfView = new TreeMap<>();
+        private final boolean crashEveryRole;
 
-        PbCluster(Cluster cluster) {
+        PbCluster(Cluster cluster, boolean crashEveryRole) {
             super(cluster);
+            this.crashEveryRole = crashEveryRole;
         }
 
         private PbServerCore server(NodeId id) {
@@ -104,6 +107,7 @@ public final class PbMode implements SimMode {
 
         /** The view is acknowledged, its members alive, and every member holds the primary's state. */
         private boolean stable() {
+            if (!cluster().alive(VIEW_SERVICE)) return false;
             View v = viewService().view();
             if (!viewService().acknowledged() || v.primary() == null) return false;
             for (NodeId m : v.members()) {
@@ -113,13 +117,29 @@ public final class PbMode implements SimMode {
         }
 
         /**
-         * Never the view service, never the primary, and a backup or idle server only while the
-         * view is stable: the view service must not build a view around a server that is already
-         * dead (the primary of a view nobody can acknowledge freezes it for good).
+         * A backup or idle server only while the view is stable: the view service must not build a
+         * view around a server that is already dead (the primary of a view nobody can acknowledge
+         * freezes it for good). With {@code crashEveryRole}, also the primary of a stable view (a
+         * backup holding the state takes over, or the primary's disk resumes the service by the
+         * recovery rule), and the view service at any time (it persists its view before any reply
+         * shows it).
          */
         @Override
         public boolean mayCrash(NodeId node) {
-            return !node.equals(VIEW_SERVICE) && stable() && !viewService().view().isPrimary(node);
+            if (node.equals(VIEW_SERVICE)) return crashEveryRole;
+            return stable() && (crashEveryRole || !viewService().view().isPrimary(node));
+        }
+
+        /**
+         * A server that may crash, while someone else holds everything it acknowledged: it is no
+         * member of the view, or the view has a backup (every member of a stable view holds the
+         * state). Never the view service: its disk is the only copy of the view.
+         */
+        @Override
+        public boolean mayLoseDisk(NodeId node) {
+            if (node.equals(VIEW_SERVICE) || !mayCrash(node)) return false;
+            View v = viewService().view();
+            return !v.isMember(node) || !v.backups().isEmpty();
         }
 
         /**
@@ -139,9 +159,16 @@ public final class PbMode implements SimMode {
                     + (restarted ? "it restarted with empty state" : "it holds no state") + "): the view service waits for good";
         }
 
+        /**
+         * Every view a live server holds, and the view service's view once its disk holds it: a
+         * view the service made in memory is shown to no one before it is durable (its replies
+         * wait for the sync), so when the service crashes first, the view never existed and the
+         * restarted service may number another view the same.
+         */
         @Override
         public String checkSafety() {
-            String problem = recordPrimary(VIEW_SERVICE, viewService().view());
+            boolean vsDurable = cluster().alive(VIEW_SERVICE) && cluster().disk(VIEW_SERVICE).pendingOps() == 0;
+            String problem = vsDurable ? recordPrimary(VIEW_SERVICE, viewService().view()) : null;
             for (NodeId id : cluster().servers()) {
                 if (problem != null) return problem;
                 if (cluster().alive(id)) problem = recordPrimary(id, server(id).view());

@@ -90,6 +90,17 @@ public final class RaftMode implements SimMode {
             return true;
         }
 
+        /** A raft server restarted empty would forget its vote and the entries it acknowledged: it stays down. */
+        @Override
+        public boolean wipesCorruptDisks() {
+            return false;
+        }
+
+        /** A server whose corrupt disk refused its restart: it never comes back, and liveness asks nothing of it. */
+        private boolean downForGood(NodeId id) {
+            return cluster().restartRefusal(id) != null;
+        }
+
         @Override
         public String checkSafety() {
             for (NodeId id : cluster().servers()) {
@@ -158,11 +169,13 @@ public final class RaftMode implements SimMode {
         public String notConverged() {
             long commit = -1;
             for (NodeId id : cluster().servers()) {
+                if (downForGood(id)) continue;
                 if (!cluster().alive(id)) return id + " is down";
                 RaftCore core = server(id).core();
                 commit = Math.max(commit, core.commitIndex());
             }
             for (NodeId id : cluster().servers()) {
+                if (downForGood(id)) continue;
                 RaftKvServer s = server(id);
                 if (s.appliedIndex() != commit) {
                     return id + " applied " + s.appliedIndex() + " of the " + commit + " entries committed";
@@ -180,6 +193,7 @@ public final class RaftMode implements SimMode {
         public String checkConverged() {
             long lastCommitted = committed.isEmpty() ? 0 : committed.lastKey();
             for (NodeId id : cluster().servers()) {
+                if (downForGood(id)) continue;
                 RaftCore core = server(id).core();
                 if (core.commitIndex() < lastCommitted) {
                     return id + " counts only " + core.commitIndex() + " entries committed, but entry "

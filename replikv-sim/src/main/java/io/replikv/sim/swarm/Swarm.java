@@ -58,9 +58,11 @@ public final class Swarm {
         this.settings = settings;
         this.options = SwarmOptions.draw(mode, seed, settings.nodes());
         this.modeCluster = mode.build(new ModeSetup(seed, options.nodes(), options.clients(), options.client(),
-                options.link(), options.disk(), options.roundTripTicksMax(), settings.traceLinesMax(), Prng.derive(seed, "swarm/mode")));
+                options.link(), options.disk(), options.roundTripTicksMax(), settings.traceLinesMax(), Prng.derive(seed, "swarm/mode"),
+                options.crashEveryRole()));
         this.cluster = modeCluster.cluster();
-        this.faults = new Faults(modeCluster, options, Prng.derive(seed, "swarm/faults"));
+        this.faults = new Faults(modeCluster, options, settings.faultTicks(), Prng.derive(seed, "swarm/faults"),
+                Prng.derive(seed, "swarm/faults/disk-and-whole"));
         this.workload = new Workload(cluster, options, Prng.derive(seed, "swarm/workload"));
     }
 
@@ -219,7 +221,8 @@ public final class Swarm {
         nodes.addAll(modeCluster.extraNodes());
         for (NodeId id : nodes) {
             NodeStatus s = cluster.node(id).status();
-            String state = !cluster.alive(id) ? "CRASHED" : cluster.simulator().paused(id) ? "paused" : "up";
+            String state = cluster.restartRefusal(id) != null ? "DOWN FOR GOOD (corrupt disk)"
+                    : !cluster.alive(id) ? "CRASHED" : cluster.simulator().paused(id) ? "paused" : "up";
             out.append(id).append(' ').append(state).append(" restarts=").append(cluster.simulator().restarts(id))
                     .append(" role=").append(s.role()).append(" epoch=").append(s.epoch()).append(" leader=")
                     .append(s.leader()).append(" applied=").append(s.applied()).append(' ').append(s.details()).append('\n');

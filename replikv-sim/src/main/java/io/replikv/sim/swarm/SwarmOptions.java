@@ -27,11 +27,21 @@ import java.util.Locale;
  * @param flapPeriodTicks    if above 0, one node is cut off and back every this many ticks (a flapping link)
  * @param disk               every node's disk: sync delays, torn writes on crash
  * @param slowDisk           if not null, the disk of one server: much slower syncs
+ * @param wholeCrashes       how many times every node of the cluster (servers and view service) crashes at one tick
+ *                           (0 for modes that keep nothing on disk)
+ * @param wholeRestartStaggerTicksMax after a whole-cluster crash the nodes restart after one drawn delay,
+ *                           each up to this many ticks later (0: all together)
+ * @param diskFault          once, one server's disk damages a synced record that has records after it, and
+ *                           the server crashes: its restart is refused; pb and 2pc wipe and restart it empty,
+ *                           a raft server stays down for good (only while that leaves a majority)
+ * @param crashEveryRole     crashes may also hit the roles a mode otherwise protects (pb: the view service at
+ *                           any time, and the primary of a stable view)
  */
 public record SwarmOptions(int nodes, int clients, int keys, OpMix mix, long thinkTicksMax, ClientConfig client,
                            LinkSettings link, double partitionChancePerTick, long partitionTicksMax,
                            double crashChancePerTick, long restartTicksMax, double pauseChancePerTick,
-                           long pauseTicksMax, long flapPeriodTicks, DiskSettings disk, DiskSettings slowDisk) {
+                           long pauseTicksMax, long flapPeriodTicks, DiskSettings disk, DiskSettings slowDisk,
+                           int wholeCrashes, long wholeRestartStaggerTicksMax, boolean diskFault, boolean crashEveryRole) {
     /** Most clients: enough concurrency for conflicts, few enough that the checker stays quick. */
     static final int CLIENTS_MAX = 6;
     /** Most keys: few keys mean many operations per key, where linearizability bugs show. */
@@ -64,6 +74,16 @@ public record SwarmOptions(int nodes, int clients, int keys, OpMix mix, long thi
     /** Range of the slow disk's longest sync delay, in ticks. */
     static final long SLOW_SYNC_DELAY_TICKS_MIN = 10;
     static final long SLOW_SYNC_DELAY_TICKS_MAX = 60;
+    /** Chance per seed of whole-cluster crashes (for modes that keep their state on disk). */
+    static final double WHOLE_CRASH_SEED_CHANCE = 0.3;
+    /** Most whole-cluster crashes in one seed: a second one finds the cluster mid-recovery. */
+    static final int WHOLE_CRASHES_MAX = 2;
+    /** Longest spread of the restarts after a whole-cluster crash, in ticks: past a dead interval of every mode. */
+    static final long WHOLE_RESTART_STAGGER_TICKS_MAX = 150;
+    /** Chance per seed of one disk fault (a corrupt record, found at the restart). */
+    static final double DISK_FAULT_SEED_CHANCE = 0.25;
+    /** Chance per seed that crashes may hit every role (pb's view service and primary). */
+    static final double CRASH_EVERY_ROLE_SEED_CHANCE = 0.5;
     /** Backoff ceiling of the clients after a refusal, in ticks. */
     static final long CLIENT_BACKOFF_TICKS_MAX = 10;
 
@@ -98,8 +118,14 @@ public record SwarmOptions(int nodes, int clients, int keys, OpMix mix, long thi
         // the faults, writes would end Unknown and the checker could prove little
         long roundTrip = roundTripTicksMax(link, disk, slow);
         ClientConfig client = new ClientConfig(attemptBase + 2 * roundTrip, CLIENT_BACKOFF_TICKS_MAX, 0);
+        // drawn last, so that every option above is what it was before these faults existed
+        boolean durable = mode.survivesCrashes();
+        int whole = durable && p.chance(WHOLE_CRASH_SEED_CHANCE) ? 1 + p.nextInt(WHOLE_CRASHES_MAX) : 0;
+        long stagger = p.chance(0.5) ? 0 : p.between(1, WHOLE_RESTART_STAGGER_TICKS_MAX);
+        boolean diskFault = durable && p.chance(DISK_FAULT_SEED_CHANCE);
+        boolean everyRole = durable && crash > 0 && p.chance(CRASH_EVERY_ROLE_SEED_CHANCE);
         return new SwarmOptions(n, clients, keys, mix, think, client, link, partition, partitionTicks, crash,
-                restartTicks, pause, pauseTicks, flap, disk, slow);
+                restartTicks, pause, pauseTicks, flap, disk, slow, whole, whole == 0 ? 0 : stagger, diskFault, everyRole);
     }
 
     /**
@@ -139,11 +165,12 @@ public record SwarmOptions(int nodes, int clients, int keys, OpMix mix, long thi
     public String describe() {
         return String.format(Locale.ROOT, "nodes=%d clients=%d keys=%d mix=[%s] think<=%d attempt=%d link=[drop=%.3f delay=%d..%d dup=%.3f]"
                         + " partition=%.4f/tick(<=%d) crash=%.4f/tick(restart<=%d) pause=%.4f/tick(<=%d) flap=%d"
-                        + " disk=[sync=%d..%d tear=%b] slowDisk=%s",
+                        + " disk=[sync=%d..%d tear=%b] slowDisk=%s wholeCrashes=%d(stagger<=%d) diskFault=%b crashEveryRole=%b",
                 nodes, clients, keys, mix, thinkTicksMax, client.attemptTicks(), link.dropProbability(),
                 link.delayTicksMin(), link.delayTicksMax(), link.duplicateProbability(), partitionChancePerTick,
                 partitionTicksMax, crashChancePerTick, restartTicksMax, pauseChancePerTick, pauseTicksMax,
                 flapPeriodTicks, disk.syncDelayTicksMin(), disk.syncDelayTicksMax(), disk.tearOnCrash(),
-                slowDisk == null ? "none" : slowDisk.syncDelayTicksMin() + ".." + slowDisk.syncDelayTicksMax());
+                slowDisk == null ? "none" : slowDisk.syncDelayTicksMin() + ".." + slowDisk.syncDelayTicksMax(),
+                wholeCrashes, wholeRestartStaggerTicksMax, diskFault, crashEveryRole);
     }
 }

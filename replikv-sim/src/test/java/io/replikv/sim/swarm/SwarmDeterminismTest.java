@@ -32,6 +32,33 @@ class SwarmDeterminismTest {
         assertThat(Swarm.run(m, 7, settings).traceDigest()).isNotEqualTo(Swarm.run(m, 8, settings).traceDigest());
     }
 
+    static Stream<String> durableModes() {
+        return Stream.of("pb", "2pc", "raft");
+    }
+
+    /**
+     * A seed with a whole-cluster crash and a disk fault replays exactly too: the crash, the
+     * damaged record, the refused restart and the wipe (or the server left down) come from the seed.
+     */
+    @ParameterizedTest
+    @MethodSource("durableModes")
+    void aSeedWithAWholeClusterCrashAndADiskFaultReplaysExactly(String mode) {
+        SimMode m = SimModes.byName(mode).orElseThrow();
+        SwarmSettings settings = SwarmSettings.bulk(1_000, 0);
+        long seed = Stream.iterate(1L, s -> s + 1)
+                .filter(s -> SwarmOptions.draw(m, s, 0).wholeCrashes() > 0 && SwarmOptions.draw(m, s, 0).diskFault())
+                .findFirst().orElseThrow();
+        SeedResult a = Swarm.run(m, seed, settings);
+        SeedResult b = Swarm.run(m, seed, settings);
+        assertThat(a.passed()).as(a.line()).isTrue();
+        assertThat(a.faults()).as("seed %d", seed).contains("whole-crashes=").contains("disk-faults=1");
+        // the refused restart was followed by the mode's remedy (pb, 2pc) or left the server down (raft)
+        assertThat(a.faults()).containsAnyOf("wipes=1", "down-for-good=1");
+        assertThat(b.traceDigest()).as("trace digest of seed %d", seed).isEqualTo(a.traceDigest());
+        assertThat(b.history()).isEqualTo(a.history());
+        assertThat(b.line()).isEqualTo(a.line());
+    }
+
     @ParameterizedTest
     @MethodSource("modes")
     void theOptionsComeFromTheSeed(String mode) {

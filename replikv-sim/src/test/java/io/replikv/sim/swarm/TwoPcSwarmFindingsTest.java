@@ -32,6 +32,10 @@ import org.junit.jupiter.api.Test;
  *   <li>With that fixed, a member left out of a settled attempt that pinged again was granted a
  *       read lease while the next attempt installed a view without it, and it served a read of a
  *       value older than an acknowledged write. Seed 20442 hit it.</li>
+ *   <li>With whole-group crashes in the swarm: a replica answered its clients (writes it
+ *       coordinated, reads) before its own journal entries were durable. A view of one member then
+ *       acknowledged an append that the next crash of everyone took back. Seeds 100681 and 101218
+ *       hit it.</li>
  * </ol>
  */
 class TwoPcSwarmFindingsTest {
@@ -61,6 +65,53 @@ class TwoPcSwarmFindingsTest {
     void aReplicaThatCrashedWhileCatchingUpStartsAgain() {
         SeedResult r = Swarm.run(new TwoPcMode(), 100841, SwarmSettings.bulk(2_000, 0));
         assertThat(r.passed()).as(r.line() + (r.passed() ? "" : "\n" + r.failure().details())).isTrue();
+    }
+
+    @Test
+    void seedsThatCaughtAnAnswerAheadOfTheJournalPass() {
+        for (long seed : new long[] {100681, 101218}) {
+            SeedResult r = Swarm.run(new TwoPcMode(), seed, SwarmSettings.bulk(2_000, 0));
+            assertThat(r.passed()).as(r.line() + (r.passed() ? "" : "\n" + r.failure().details())).isTrue();
+        }
+    }
+
+    /**
+     * Seeds 13 and 261 with 150 ticks of faults crashed everyone after the service installed view 1
+     * and before any replica had journaled it: no member could claim view 1 (and a claim cannot
+     * name view 0), so the service waited for good — a known gap of whole-group recovery, which the
+     * swarm now stays out of ({@code TwoPcMode.mayCrashEveryone}). They must pass.
+     */
+    @Test
+    void seedsThatCrashedEveryoneBeforeTheFirstViewWasJournaledPass() {
+        for (long seed : new long[] {13, 261}) {
+            SeedResult r = Swarm.run(new TwoPcMode(), seed, SwarmSettings.bulk(150, 0));
+            assertThat(r.passed()).as(r.line() + (r.passed() ? "" : "\n" + r.failure().details())).isTrue();
+        }
+    }
+
+    /**
+     * A group of one replica whose syncs take 5 ticks: an acknowledged write must survive the
+     * crash of everyone right after the client got its answer (the answer leaves only once the
+     * coordinator's own prepare and commit are durable).
+     */
+    @Test
+    void aLoneMembersAnswerWaitsForItsJournal() {
+        List<NodeId> peers = Cluster.serverIds(1);
+        NodeId vs = TwoPcMode.VIEW_SERVICE;
+        NodeId n1 = peers.getFirst();
+        Cluster c = Cluster.builder().seed(4)
+                .servers(1, (id, prng, storage) -> new TwoPcReplicaCore(id, peers, vs, TwoPcMode.FAST, prng, storage))
+                .node(vs, (id, prng, storage) -> new GroupViewCore(id, peers, TwoPcMode.FAST, storage))
+                .clients(1, ClientFactory.core(new ClientConfig(40, 10, 0)))
+                .network(LinkSettings.RELIABLE)
+                .build();
+        c.simulator().setDisk(n1, DiskSettings.delayed(5, 5));
+        c.tickUntil("n1 serves view 1", () -> c.node(n1, TwoPcReplicaCore.class).member(), 500);
+        for (int i = 0; i < 5; i++) {
+            c.put(0, "k", "v" + i, 1_000);
+            c.crash(n1).crash(vs).restart(vs).restart(n1);
+            assertThat(c.get(0, "k", 2_000)).as(c.seedHint()).isEqualTo("v" + i);
+        }
     }
 
     @Test
