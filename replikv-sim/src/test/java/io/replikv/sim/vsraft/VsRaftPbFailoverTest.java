@@ -6,7 +6,9 @@ import io.replikv.core.NodeId;
 import io.replikv.core.viewservice.View;
 import io.replikv.sim.LinkSettings;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import io.replikv.core.vsraft.ReplicatedViewServiceNode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Mode pb over a three-member replicated view service, in failures the single view service could
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class VsRaftPbFailoverTest {
     private static final long SECOND = VsRaftPbSim.SECOND;
 
-    private static VsRaftPbSim started(long seed) {
-        VsRaftPbSim p = new VsRaftPbSim(seed, 3, 1, 3, LinkSettings.RELIABLE);
+    private static VsRaftPbSim started(ReplicatedVs impl, long seed) {
+        VsRaftPbSim p = new VsRaftPbSim(impl, seed, 3, 1, 3, LinkSettings.RELIABLE);
         p.awaitLeader();
         for (int n = 1; n <= 3; n++) p.start(n);
         p.awaitStable("the first views settle", 10 * SECOND);
@@ -31,17 +33,18 @@ class VsRaftPbFailoverTest {
      * itself before the new primary acknowledged it. The next leader must carry that committed view
      * on (not invent another), take the acknowledgement, and go on changing views.
      */
-    @Test
-    void leaderCrashedBeforeTheNewViewIsAcknowledged() {
-        VsRaftPbSim p = started(11);
+    @ParameterizedTest
+    @EnumSource(ReplicatedVs.class)
+    void leaderCrashedBeforeTheNewViewIsAcknowledged(ReplicatedVs impl) {
+        VsRaftPbSim p = started(impl, 11);
         Workload w = new Workload(p.c);
         w.ticks(SECOND);
         View before = p.view();
         NodeId vsLeader = p.leader();
         p.c.crash(before.primary());
-        w.until("the leader commits a new view", () -> p.member(vsLeader).view().number() > before.number(), 5 * SECOND);
-        assertThat(p.member(vsLeader).acknowledged()).as("crashed before the acknowledgement; %s", p.c.seedHint()).isFalse();
-        View promoted = p.member(vsLeader).view();
+        w.until("the leader commits a new view", () -> p.memberView(vsLeader).number() > before.number(), 5 * SECOND);
+        assertThat(p.memberAcknowledged(vsLeader)).as("crashed before the acknowledgement; %s", p.c.seedHint()).isFalse();
+        View promoted = p.memberView(vsLeader);
         p.c.crash(vsLeader);
         w.until("a new leader", () -> p.leader() != null, 5 * SECOND);
         w.until("the promoted view is acknowledged and served", p::stable, 10 * SECOND);
@@ -55,14 +58,15 @@ class VsRaftPbFailoverTest {
         p.c.restart(vsLeader);
         w.ticks(SECOND);
         w.finish(30 * SECOND);
-        p.c.tickUntil("the restarted member catches up", () -> p.member(vsLeader).view().equals(p.view()), 5 * SECOND);
+        p.c.tickUntil("the restarted member catches up", () -> p.memberView(vsLeader).equals(p.view()), 5 * SECOND);
         p.checkLinearizable();
     }
 
     /** Cutting off one member (the leader, then a follower) leaves a majority that still changes views. */
-    @Test
-    void aMinorityCutOffDoesNotStopViewChanges() {
-        VsRaftPbSim p = started(12);
+    @ParameterizedTest
+    @EnumSource(ReplicatedVs.class)
+    void aMinorityCutOffDoesNotStopViewChanges(ReplicatedVs impl) {
+        VsRaftPbSim p = started(impl, 12);
         Workload w = new Workload(p.c);
         w.ticks(SECOND);
         NodeId cutLeader = p.leader();
@@ -90,9 +94,10 @@ class VsRaftPbFailoverTest {
      * With two of three members down no view can change, but the primary of the current view keeps
      * serving; a dead primary is then not replaced until the majority returns, and then it is.
      */
-    @Test
-    void aMajorityLossStopsViewChangesUntilItReturns() {
-        VsRaftPbSim p = started(13);
+    @ParameterizedTest
+    @EnumSource(ReplicatedVs.class)
+    void aMajorityLossStopsViewChangesUntilItReturns(ReplicatedVs impl) {
+        VsRaftPbSim p = started(impl, 13);
         Workload w = new Workload(p.c);
         w.ticks(SECOND);
         NodeId leader = p.leader();
@@ -104,11 +109,11 @@ class VsRaftPbFailoverTest {
         long acked = w.acknowledged();
         w.ticks(3 * SECOND);
         assertThat(w.acknowledged()).as("pb serves in the current view; %s", p.c.seedHint()).isGreaterThan(acked);
-        View frozen = p.member(survivor).view();
+        View frozen = p.memberView(survivor);
         p.c.crash(frozen.primary());
         w.ticks(10 * VsRaftPbSim.DEAD_TIME);
-        assertThat(p.member(survivor).view()).as("no view change without a majority; %s", p.c.seedHint()).isEqualTo(frozen);
-        assertThat(p.member(survivor).isLeader()).isFalse();
+        assertThat(p.memberView(survivor)).as("no view change without a majority; %s", p.c.seedHint()).isEqualTo(frozen);
+        assertThat(p.isLeader(survivor)).isFalse();
         p.c.restart(leader);
         p.c.restart(other);
         w.until("a view without the dead primary is served", () -> p.stable()
@@ -127,29 +132,42 @@ class VsRaftPbFailoverTest {
      * committed, so that the next leader knows the primary learned a view (a later ping with 0
      * from it is then a restart, not a fresh server it may take back as primary of view 1).
      */
-    @Test
-    void anAnsweredAcknowledgementOutlivesTheLeader() {
-        VsRaftPbSim p = new VsRaftPbSim(15, 3, 1, 1, LinkSettings.RELIABLE);
+    @ParameterizedTest
+    @EnumSource(ReplicatedVs.class)
+    void anAnsweredAcknowledgementOutlivesTheLeader(ReplicatedVs impl) {
+        VsRaftPbSim p = new VsRaftPbSim(impl, 15, 3, 1, 1, LinkSettings.RELIABLE);
         NodeId leader = p.awaitLeader();
         NodeId s1 = p.start(1);
         p.c.tickUntil("s1 serves as the first primary", () -> p.server(s1).serving(), 10 * SECOND);
         p.c.crash(leader);
         NodeId next = p.awaitLeader();
         p.c.tickUntil("the next leader applied its predecessors' entries",
-                () -> p.member(next).view().number() == 1 && p.member(next).acknowledged(), 5 * SECOND);
-        assertThat(p.member(next).state().hasLearned(s1)).as("%s", p.c.seedHint()).isTrue();
+                () -> p.memberView(next).number() == 1 && p.memberAcknowledged(next), 5 * SECOND);
+        if (impl == ReplicatedVs.BESPOKE) {
+            assertThat(p.c.node(next, ReplicatedViewServiceNode.class).state().hasLearned(s1)).as("%s", p.c.seedHint()).isTrue();
+        }
         p.c.crash(s1);
-        p.start(1); // empty: the next leader must see the restart
-        p.c.tickUntil("the restart is recorded", () -> p.member(next).state().restarted().contains(s1), 5 * SECOND);
+        p.start(1); // its memory is gone (its disk is not): the next leader must see the restart
+        if (impl == ReplicatedVs.BESPOKE) {
+            p.c.tickUntil("the restart is recorded",
+                    () -> p.c.node(next, ReplicatedViewServiceNode.class).state().restarted().contains(s1), 5 * SECOND);
+        } else {
+            // the generic service also knows the recovery rule: s1's disk holds every write of view 1, so
+            // it is primary of view 2 from its recovered data (it is never taken back as primary of view 1)
+            p.c.tickUntil("the restart is recorded and s1 resumes from its disk", () -> p.memberView(next).number() == 2
+                    && "1".equals(p.inner(next).status().details().get("viewsRecovered")) && p.server(s1).serving(), 5 * SECOND);
+            assertThat(p.memberView(next).primary()).isEqualTo(s1);
+        }
     }
 
     /** Sanity for the harness: three members agree on the view, and each knows the whole group. */
-    @Test
-    void everyMemberAppliesTheSameViews() {
-        VsRaftPbSim p = started(14);
+    @ParameterizedTest
+    @EnumSource(ReplicatedVs.class)
+    void everyMemberAppliesTheSameViews(ReplicatedVs impl) {
+        VsRaftPbSim p = started(impl, 14);
         p.c.tick(SECOND);
         View v = p.view();
-        for (NodeId m : p.viewServices) assertThat(p.member(m).view()).isEqualTo(v);
+        for (NodeId m : p.viewServices) assertThat(p.memberView(m)).isEqualTo(v);
         assertThat(p.member(p.leader()).status().details().get("viewServiceMembers")).isEqualTo("vs1,vs2,vs3");
         assertThat(List.of(p.member(p.leader()).status().role())).containsExactly("leader");
     }
