@@ -45,10 +45,14 @@ import java.util.stream.Collectors;
  *       node: the ticks, then each message from its origin. The copies see the same inputs in the same
  *       order, so they stay identical. The inner node's persist ops go to its own in-memory storage
  *       ({@link InnerStorage}).</li>
- *   <li><b>Outputs.</b> Only the member that leads when it applies an entry sends what the inner node
- *       answers (plain and after-persist messages alike: the input is already durable on a majority);
- *       followers drop them. A new leader may resend what its predecessor sent: the protocols take
- *       duplicates. Each output goes to its destination directly and, when another member received
+ *   <li><b>Outputs.</b> Only the member that leads when it applies an entry <i>of its own term</i>
+ *       sends what the inner node answers (plain and after-persist messages alike: the input is
+ *       already durable on a majority); followers drop them, and so does a leader applying entries of
+ *       earlier terms (as after a restart of the whole group, when it replays its log): those answer
+ *       inputs long past, whose senders may have restarted since and would take an old answer for a
+ *       new one (a pb server that learns a view from an answer to its previous incarnation's ping
+ *       never pings 0, and its restart goes unseen). Dropping them is a loss the protocols already
+ *       take: their senders ask again. Each output goes to its destination directly and, when another member received
  *       that destination's latest message, through that member too ({@link ReplicatedMessage.RelayBack}),
  *       so it arrives whichever member the destination talks to.</li>
  *   <li><b>Compaction keeps copies identical.</b> At every log index that is a multiple of
@@ -84,6 +88,7 @@ public final class ReplicatedNode implements Node {
     private InnerStorage innerStorage;
     private Node inner;
     private long appliedIndex;
+    private boolean emitting; // the entry being applied is of this leader's term: its outputs are sent
     // destination -> the member that received its latest message, as applied (same on every member)
     private final LinkedHashMap<NodeId, NodeId> routes = new LinkedHashMap<>();
 
@@ -279,14 +284,17 @@ public final class ReplicatedNode implements Node {
     private void apply(Apply a) {
         switch (a) {
             case Apply.Restore r -> {
+                emitting = false;
                 rebuild(InnerStorage.decode(r.snapshot().data()));
                 appliedIndex = r.snapshot().index();
             }
             case Apply.Entry e -> {
                 Invariants.check(e.index() == appliedIndex + 1, "%s: applying %d after %d", id, e.index(), appliedIndex);
                 appliedIndex = e.index();
+                emitting = core.isLeader() && e.entry().term() == core.term();
                 if (!e.entry().noop()) applyBatch(InputBatch.decode(e.entry().payload()));
                 if (appliedIndex % config.compactionIntervalEntries() == 0) compactAndRestart();
+                emitting = false;
             }
         }
     }
@@ -328,11 +336,14 @@ public final class ReplicatedNode implements Node {
         flush();
     }
 
-    /** Applies the inner node's persist ops to its storage; the leader sends its messages, a follower drops them. */
+    /**
+     * Applies the inner node's persist ops to its storage; the leader sends its messages while it
+     * applies an entry of its own term, and they are dropped otherwise.
+     */
     private void flush() {
         Effects effects = inner.drain();
         for (PersistOp op : effects.persist()) innerStorage.apply(op);
-        if (core == null || !core.isLeader()) return;
+        if (!emitting || !core.isLeader()) return;
         for (Envelope e : effects.send()) route(e);
         for (Envelope e : effects.sendAfterPersist()) route(e);
     }

@@ -165,6 +165,29 @@ class ReplicatedNodeTest {
         assertCopiesIdentical(g);
     }
 
+    /**
+     * A leader that applies entries of earlier terms — here every member restarted, and the new
+     * leader replays the log — sends none of their outputs: they answer inputs of the past, whose
+     * senders may have restarted since and would take the old answer for a new one.
+     */
+    @Test
+    void aLeaderReplayingEarlierTermsAnswersNothing() {
+        Group g = new Group(8, ReplicatedConfig.DEFAULT);
+        assertThat(g.awaitLeader(300)).isTrue();
+        pingRounds(g, 10, Group.MEMBERS, 0);
+        assertThat(g.received(R1)).as("answers before the crash").isNotEmpty();
+        long applied = g.leader().appliedIndex();
+        for (NodeId m : Group.MEMBERS) g.crash(m);
+        g.outside.clear();
+        for (NodeId m : Group.MEMBERS) g.restart(m);
+        assertThat(g.awaitLeader(300)).isTrue();
+        assertThat(g.leader().appliedIndex()).as("the log was replayed").isGreaterThan(applied);
+        assertThat(innerOf(g.leader()).view().number()).isEqualTo(1);
+        assertThat(g.outside).as("outputs of replayed entries").isEmpty();
+        pingRounds(g, 1, Group.MEMBERS, 1);
+        assertThat(g.received(R1)).as("new inputs are answered").isNotEmpty();
+    }
+
     @Test
     void inputsBeyondTheBufferAreDroppedAndCounted() {
         Group g = new Group(7, ReplicatedConfig.DEFAULT.withBufferedInputsMax(4));

@@ -2,8 +2,6 @@ package io.replikv.sim.vsraft;
 
 import io.replikv.core.Node;
 import io.replikv.core.NodeId;
-import io.replikv.core.codec.Codec;
-import io.replikv.core.raft.RaftConfig;
 import io.replikv.core.raft.RaftCore;
 import io.replikv.core.replicated.ReplicatedConfig;
 import io.replikv.core.replicated.ReplicatedNode;
@@ -11,13 +9,13 @@ import io.replikv.core.storage.Storage;
 import io.replikv.core.util.Prng;
 import io.replikv.core.viewservice.View;
 import io.replikv.core.viewservice.ViewServiceConfig;
-import io.replikv.core.viewservice.ViewServiceCore;
 import io.replikv.core.vsraft.ReplicatedViewServiceNode;
+import io.replikv.sim.pb.ReplicatedPbViewService;
 import java.util.List;
 
 /**
  * The two ways these suites run a replicated pb view service: the bespoke Raft node of package
- * vsraft, or the generic {@link ReplicatedNode} running a {@link ViewServiceCore} (with its storage,
+ * vsraft, or the generic {@link ReplicatedNode} running a ViewServiceCore (with its storage,
  * so it persists its view and applies the recovery rule) as a replicated state machine of its
  * inputs. The accessors read either the same way.
  */
@@ -25,18 +23,11 @@ enum ReplicatedVs {
     BESPOKE,
     GENERIC;
 
-    /** The inner view service's name: the same on every member, so the copies are identical. */
-    static final NodeId INNER_ID = NodeId.of("vs");
-
-    /** Raft timing of the view service: the defaults (elections after 30..60 ticks). */
-    static final RaftConfig RAFT = RaftConfig.DEFAULT;
-
     Node create(NodeId id, List<NodeId> members, Storage storage, Prng prng, ViewServiceConfig config,
                 ReplicatedConfig replicated) {
         return switch (this) {
             case BESPOKE -> new ReplicatedViewServiceNode(id, members, storage, prng, config);
-            case GENERIC -> new ReplicatedNode(id, members, storage, prng, RAFT, Codec.standard(),
-                    inner -> new ViewServiceCore(INNER_ID, config, inner), replicated);
+            case GENERIC -> ReplicatedPbViewService.member(id, members, storage, prng, config, replicated);
         };
     }
 
@@ -50,14 +41,11 @@ enum ReplicatedVs {
 
     /** The view this member has applied (committed). */
     static View view(Node n) {
-        return n instanceof ReplicatedNode r ? inner(r).view() : ((ReplicatedViewServiceNode) n).view();
+        return n instanceof ReplicatedNode r ? ReplicatedPbViewService.inner(r).view() : ((ReplicatedViewServiceNode) n).view();
     }
 
     static boolean acknowledged(Node n) {
-        return n instanceof ReplicatedNode r ? inner(r).acknowledged() : ((ReplicatedViewServiceNode) n).acknowledged();
-    }
-
-    static ViewServiceCore inner(ReplicatedNode r) {
-        return (ViewServiceCore) r.inner();
+        return n instanceof ReplicatedNode r ? ReplicatedPbViewService.inner(r).acknowledged()
+                : ((ReplicatedViewServiceNode) n).acknowledged();
     }
 }

@@ -13,10 +13,10 @@ import io.replikv.core.viewservice.ViewServiceCore;
 import io.replikv.core.Node;
 import io.replikv.core.replicated.ReplicatedConfig;
 import io.replikv.core.replicated.ReplicatedNode;
-import io.replikv.core.util.Bytes;
 import io.replikv.sim.Cluster;
 import io.replikv.sim.DiskSettings;
 import io.replikv.sim.LinkSettings;
+import io.replikv.sim.pb.ReplicatedPbViewService;
 import io.replikv.sim.NodeFactory;
 import io.replikv.sim.check.CheckResult;
 import io.replikv.sim.check.LinearizabilityChecker;
@@ -32,12 +32,7 @@ import java.util.TreeSet;
  * every view-service member. One tick is 10 ms, as in the pb suites.
  */
 final class VsRaftPbSim {
-    /**
-     * Compaction of the generic service every 200 entries: a run of a few seconds restarts the inner
-     * view service several times (at about three entries per 10 ticks, every 6 s or so), while the
-     * 50-tick dead time still fits between two restarts many times over.
-     */
-    static final ReplicatedConfig REPLICATED = ReplicatedConfig.DEFAULT.withCompactionIntervalEntries(200);
+    static final ReplicatedConfig REPLICATED = ReplicatedPbViewService.REPLICATED;
 
     static final long SECOND = 100;
     static final long PING_INTERVAL = ViewServiceConfig.PING_INTERVAL_TICKS_DEFAULT;
@@ -73,7 +68,7 @@ final class VsRaftPbSim {
                 .build();
         c.afterEachTick("synced servers at the same index hold the same state", this::checkSameIndexSameState);
         c.afterEachTick("committed views agree", this::checkCommittedViewsAgree);
-        if (impl == ReplicatedVs.GENERIC) c.afterEachTick("copies of the view service agree", this::checkCopiesAgree);
+        if (impl == ReplicatedVs.GENERIC) c.afterEachTick("copies of the view service agree", () -> ReplicatedPbViewService.checkCopiesAgree(c, vs));
     }
 
     static List<NodeId> vsIds(int n) {
@@ -102,7 +97,7 @@ final class VsRaftPbSim {
 
     /** The member's copy of the view service (generic only). */
     ViewServiceCore inner(NodeId id) {
-        return ReplicatedVs.inner(c.node(id, ReplicatedNode.class));
+        return ReplicatedPbViewService.inner(c.node(id, ReplicatedNode.class));
     }
 
     View memberView(NodeId id) {
@@ -181,25 +176,6 @@ final class VsRaftPbSim {
             View v = memberView(m);
             View other = seen.putIfAbsent(v.number(), v);
             if (other != null && !other.equals(v)) throw new AssertionError("members disagree on " + other + " / " + v);
-        }
-    }
-
-    /**
-     * Live members that applied the same Raft index hold identical copies of the view service: its
-     * storage, and its status (view, acknowledgement, liveness, restarts, claims).
-     */
-    private void checkCopiesAgree() {
-        TreeMap<Long, ReplicatedNode> byIndex = new TreeMap<>();
-        for (NodeId m : viewServices) {
-            if (!c.alive(m)) continue;
-            ReplicatedNode n = c.node(m, ReplicatedNode.class);
-            ReplicatedNode other = byIndex.putIfAbsent(n.appliedIndex(), n);
-            if (other == null) continue;
-            Bytes mine = n.innerStorageImage();
-            if (!mine.equals(other.innerStorageImage()) || !n.inner().status().equals(other.inner().status())) {
-                throw new AssertionError(m + " and " + other.id() + " differ at index " + n.appliedIndex() + ": "
-                        + n.inner().status() + " vs " + other.inner().status());
-            }
         }
     }
 
