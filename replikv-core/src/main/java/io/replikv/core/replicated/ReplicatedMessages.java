@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The wire types of {@link ReplicatedNode}, for registration with the codec. They share the
- * view-service range 100–199 with {@code viewservice.ViewServiceMessages} (100–104) and
- * {@code vsraft.VsRaftMessages} (120–121), and own 130–139.
+ * view-service range 100–199 with {@code viewservice.ViewServiceMessages} (100–104), and own
+ * 130–139. 120 and 121 were the retired bespoke replicated view service's: never reuse them.
  */
 public final class ReplicatedMessages {
     private ReplicatedMessages() {}

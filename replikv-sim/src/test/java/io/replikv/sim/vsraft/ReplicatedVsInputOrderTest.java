@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replikv.core.NodeId;
 import io.replikv.core.replicated.ReplicatedConfig;
-import io.replikv.core.replicated.ReplicatedNode;
 import io.replikv.core.viewservice.View;
 import io.replikv.core.viewservice.ViewServiceMessage;
 import io.replikv.sim.DiskSettings;
 import io.replikv.sim.LinkSettings;
 import io.replikv.core.pb.PbConfig;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * What input replication changes for the pb view service, checked under a workload (every history
+ * What input replication changes for the pb view service (ReplicatedNode over ViewServiceCore), checked under a workload (every history
  * linearizable, every acknowledged write kept, the service stable again afterwards):
  * <ul>
  *   <li><b>Pings out of order.</b> A ping a server sent to one member can reach the leader after
@@ -34,8 +31,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ReplicatedVsInputOrderTest {
     private static final long SECOND = VsRaftPbSim.SECOND;
 
-    private static VsRaftPbSim started(ReplicatedVs impl, long seed, ReplicatedConfig replicated) {
-        VsRaftPbSim p = new VsRaftPbSim(impl, seed, 3, 1, 3, LinkSettings.RELIABLE, DiskSettings.IMMEDIATE,
+    private static VsRaftPbSim started(long seed, ReplicatedConfig replicated) {
+        VsRaftPbSim p = new VsRaftPbSim(seed, 3, 1, 3, LinkSettings.RELIABLE, DiskSettings.IMMEDIATE,
                 PbConfig.DEFAULT, replicated);
         p.awaitLeader();
         for (int n = 1; n <= 3; n++) p.start(n);
@@ -64,37 +61,31 @@ class ReplicatedVsInputOrderTest {
     }
 
     /** An old 0 of the backup, after it pinged the view: it loses its place as a restarted server would, and comes back. */
-    @ParameterizedTest
-    @EnumSource(ReplicatedVs.class)
-    void anOldZeroOfTheBackupAfterNewerPings(ReplicatedVs impl) {
-        VsRaftPbSim p = started(impl, 21, ReplicatedConfig.DEFAULT);
+    @Test
+    void anOldZeroOfTheBackupAfterNewerPings() {
+        VsRaftPbSim p = started(21, ReplicatedConfig.DEFAULT);
         Workload w = new Workload(p.c);
         w.ticks(SECOND);
         View before = p.view();
         NodeId backup = before.backups().getFirst();
         deliverLate(p, follower(p), backup, new ViewServiceMessage.Ping(0));
         w.ticks(SECOND);
-        if (impl == ReplicatedVs.GENERIC) {
-            // as a single view service would: the backup counts as restarted and leaves its role
-            assertThat(p.view().number()).as("%s", p.c.seedHint()).isGreaterThan(before.number());
-            assertThat(p.view().primary()).isEqualTo(before.primary());
-        }
+        // as a single view service would: the backup counts as restarted and leaves its role
+        assertThat(p.view().number()).as("%s", p.c.seedHint()).isGreaterThan(before.number());
+        assertThat(p.view().primary()).isEqualTo(before.primary());
         settleAndCheck(p, w);
     }
 
     /** An old 0 of the primary, after it acknowledged the view: the backup takes over, as after a false death. */
-    @ParameterizedTest
-    @EnumSource(ReplicatedVs.class)
-    void anOldZeroOfThePrimaryAfterNewerPings(ReplicatedVs impl) {
-        VsRaftPbSim p = started(impl, 22, ReplicatedConfig.DEFAULT);
+    @Test
+    void anOldZeroOfThePrimaryAfterNewerPings() {
+        VsRaftPbSim p = started(22, ReplicatedConfig.DEFAULT);
         Workload w = new Workload(p.c);
         w.ticks(SECOND);
         View before = p.view();
         deliverLate(p, follower(p), before.primary(), new ViewServiceMessage.Ping(0));
         w.ticks(SECOND);
-        if (impl == ReplicatedVs.GENERIC) {
-            assertThat(p.view().primary()).as("%s", p.c.seedHint()).isEqualTo(before.backups().getFirst());
-        }
+        assertThat(p.view().primary()).as("%s", p.c.seedHint()).isEqualTo(before.backups().getFirst());
         settleAndCheck(p, w);
     }
 
@@ -103,10 +94,9 @@ class ReplicatedVsInputOrderTest {
      * previous life, with the old view's number, arrives. It must not undo the restart: the server
      * is no primary, and when it comes back as a backup it gets the whole state.
      */
-    @ParameterizedTest
-    @EnumSource(ReplicatedVs.class)
-    void anOldNumberOfTheRestartedPrimaryAfterItsZero(ReplicatedVs impl) {
-        VsRaftPbSim p = started(impl, 23, ReplicatedConfig.DEFAULT);
+    @Test
+    void anOldNumberOfTheRestartedPrimaryAfterItsZero() {
+        VsRaftPbSim p = started(23, ReplicatedConfig.DEFAULT);
         Workload w = new Workload(p.c);
         w.ticks(SECOND);
         View before = p.view();
@@ -128,7 +118,7 @@ class ReplicatedVsInputOrderTest {
      */
     @Test
     void frequentCompactionsNeitherChangeViewsNorStopFailover() {
-        VsRaftPbSim p = started(ReplicatedVs.GENERIC, 24, ReplicatedConfig.DEFAULT.withCompactionIntervalEntries(20));
+        VsRaftPbSim p = started(24, ReplicatedConfig.DEFAULT.withCompactionIntervalEntries(20));
         Workload w = new Workload(p.c);
         View before = p.view();
         long compactions = compactions(p);
@@ -154,6 +144,6 @@ class ReplicatedVsInputOrderTest {
     }
 
     private static long compactions(VsRaftPbSim p) {
-        return p.c.node(p.awaitLeader(), ReplicatedNode.class).compactions();
+        return p.member(p.awaitLeader()).compactions();
     }
 }

@@ -6,9 +6,7 @@ import io.replikv.core.NodeId;
 import io.replikv.core.viewservice.View;
 import io.replikv.sim.LinkSettings;
 import java.util.List;
-import io.replikv.core.vsraft.ReplicatedViewServiceNode;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * Mode pb over a three-member replicated view service, in failures the single view service could
@@ -19,8 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class VsRaftPbFailoverTest {
     private static final long SECOND = VsRaftPbSim.SECOND;
 
-    private static VsRaftPbSim started(ReplicatedVs impl, long seed) {
-        VsRaftPbSim p = new VsRaftPbSim(impl, seed, 3, 1, 3, LinkSettings.RELIABLE);
+    private static VsRaftPbSim started(long seed) {
+        VsRaftPbSim p = new VsRaftPbSim(seed, 3, 1, 3, LinkSettings.RELIABLE);
         p.awaitLeader();
         for (int n = 1; n <= 3; n++) p.start(n);
         p.awaitStable("the first views settle", 10 * SECOND);
@@ -33,10 +31,9 @@ class VsRaftPbFailoverTest {
      * itself before the new primary acknowledged it. The next leader must carry that committed view
      * on (not invent another), take the acknowledgement, and go on changing views.
      */
-    @ParameterizedTest
-    @EnumSource(ReplicatedVs.class)
-    void leaderCrashedBeforeTheNewViewIsAcknowledged(ReplicatedVs impl) {
-        VsRaftPbSim p = started(impl, 11);
+    @Test
+    void leaderCrashedBeforeTheNewViewIsAcknowledged() {
+        VsRaftPbSim p = started(11);
         Workload w = new Workload(p.c);
         w.ticks(SECOND);
         View before = p.view();
@@ -63,10 +60,9 @@ class VsRaftPbFailoverTest {
     }
 
     /** Cutting off one member (the leader, then a follower) leaves a majority that still changes views. */
-    @ParameterizedTest
-    @EnumSource(ReplicatedVs.class)
-    void aMinorityCutOffDoesNotStopViewChanges(ReplicatedVs impl) {
-        VsRaftPbSim p = started(impl, 12);
+    @Test
+    void aMinorityCutOffDoesNotStopViewChanges() {
+        VsRaftPbSim p = started(12);
         Workload w = new Workload(p.c);
         w.ticks(SECOND);
         NodeId cutLeader = p.leader();
@@ -94,10 +90,9 @@ class VsRaftPbFailoverTest {
      * With two of three members down no view can change, but the primary of the current view keeps
      * serving; a dead primary is then not replaced until the majority returns, and then it is.
      */
-    @ParameterizedTest
-    @EnumSource(ReplicatedVs.class)
-    void aMajorityLossStopsViewChangesUntilItReturns(ReplicatedVs impl) {
-        VsRaftPbSim p = started(impl, 13);
+    @Test
+    void aMajorityLossStopsViewChangesUntilItReturns() {
+        VsRaftPbSim p = started(13);
         Workload w = new Workload(p.c);
         w.ticks(SECOND);
         NodeId leader = p.leader();
@@ -128,14 +123,14 @@ class VsRaftPbFailoverTest {
 
     /**
      * An answer to a nonzero ping means "recorded": the first primary serves only after the view
-     * service answered its acknowledgement, and a leader that dies at once must leave that record
-     * committed, so that the next leader knows the primary learned a view (a later ping with 0
-     * from it is then a restart, not a fresh server it may take back as primary of view 1).
+     * service answered its acknowledgement, which it does once the ping is committed, so a leader
+     * that dies at once leaves it in the log: the next leader's copy knows the primary learned a
+     * view (a later ping with 0 from it is then a restart, not a fresh server it may take back as
+     * primary of view 1).
      */
-    @ParameterizedTest
-    @EnumSource(ReplicatedVs.class)
-    void anAnsweredAcknowledgementOutlivesTheLeader(ReplicatedVs impl) {
-        VsRaftPbSim p = new VsRaftPbSim(impl, 15, 3, 1, 1, LinkSettings.RELIABLE);
+    @Test
+    void anAnsweredAcknowledgementOutlivesTheLeader() {
+        VsRaftPbSim p = new VsRaftPbSim(15, 3, 1, 1, LinkSettings.RELIABLE);
         NodeId leader = p.awaitLeader();
         NodeId s1 = p.start(1);
         p.c.tickUntil("s1 serves as the first primary", () -> p.server(s1).serving(), 10 * SECOND);
@@ -143,28 +138,19 @@ class VsRaftPbFailoverTest {
         NodeId next = p.awaitLeader();
         p.c.tickUntil("the next leader applied its predecessors' entries",
                 () -> p.memberView(next).number() == 1 && p.memberAcknowledged(next), 5 * SECOND);
-        if (impl == ReplicatedVs.BESPOKE) {
-            assertThat(p.c.node(next, ReplicatedViewServiceNode.class).state().hasLearned(s1)).as("%s", p.c.seedHint()).isTrue();
-        }
         p.c.crash(s1);
         p.start(1); // its memory is gone (its disk is not): the next leader must see the restart
-        if (impl == ReplicatedVs.BESPOKE) {
-            p.c.tickUntil("the restart is recorded",
-                    () -> p.c.node(next, ReplicatedViewServiceNode.class).state().restarted().contains(s1), 5 * SECOND);
-        } else {
-            // the generic service also knows the recovery rule: s1's disk holds every write of view 1, so
-            // it is primary of view 2 from its recovered data (it is never taken back as primary of view 1)
-            p.c.tickUntil("the restart is recorded and s1 resumes from its disk", () -> p.memberView(next).number() == 2
-                    && "1".equals(p.inner(next).status().details().get("viewsRecovered")) && p.server(s1).serving(), 5 * SECOND);
-            assertThat(p.memberView(next).primary()).isEqualTo(s1);
-        }
+        // s1's disk holds every write of view 1, so it becomes primary of view 2 from its recovered
+        // data (recovery rule); it is never taken back as primary of view 1 with what it remembers
+        p.c.tickUntil("the restart is recorded and s1 resumes from its disk", () -> p.memberView(next).number() == 2
+                && "1".equals(p.inner(next).status().details().get("viewsRecovered")) && p.server(s1).serving(), 5 * SECOND);
+        assertThat(p.memberView(next).primary()).as("%s", p.c.seedHint()).isEqualTo(s1);
     }
 
     /** Sanity for the harness: three members agree on the view, and each knows the whole group. */
-    @ParameterizedTest
-    @EnumSource(ReplicatedVs.class)
-    void everyMemberAppliesTheSameViews(ReplicatedVs impl) {
-        VsRaftPbSim p = started(impl, 14);
+    @Test
+    void everyMemberAppliesTheSameViews() {
+        VsRaftPbSim p = started(14);
         p.c.tick(SECOND);
         View v = p.view();
         for (NodeId m : p.viewServices) assertThat(p.memberView(m)).isEqualTo(v);

@@ -10,7 +10,6 @@ import io.replikv.core.pb.PbServerCore;
 import io.replikv.core.viewservice.View;
 import io.replikv.core.viewservice.ViewServiceConfig;
 import io.replikv.core.viewservice.ViewServiceCore;
-import io.replikv.core.Node;
 import io.replikv.core.replicated.ReplicatedConfig;
 import io.replikv.core.replicated.ReplicatedNode;
 import io.replikv.sim.Cluster;
@@ -27,7 +26,8 @@ import java.util.TreeSet;
 
 /**
  * Mode pb with a replicated view service on the simulator: view-service members vs1..vsN (a Raft
- * group, each with its own simulated disk, built as {@link ReplicatedVs} says), pb servers s1, s2,
+ * group of {@link ReplicatedNode}s over {@code ViewServiceCore}, each with its own simulated disk;
+ * {@link ReplicatedPbViewService}), pb servers s1, s2,
  * ... started and killed by the test (journalling on their simulated disks), clients c1.. that know
  * every view-service member. One tick is 10 ms, as in the pb suites.
  */
@@ -40,18 +40,16 @@ final class VsRaftPbSim {
     static final long OPERATION_TICKS_MAX = 30 * SECOND;
 
     final Cluster c;
-    final ReplicatedVs impl;
     final List<NodeId> viewServices;
     private final NodeFactory serverFactory;
     private final TreeSet<NodeId> started = new TreeSet<>();
 
-    VsRaftPbSim(ReplicatedVs impl, long seed, int viewServiceMembers, int backups, int clients, LinkSettings network) {
-        this(impl, seed, viewServiceMembers, backups, clients, network, DiskSettings.IMMEDIATE, PbConfig.DEFAULT, REPLICATED);
+    VsRaftPbSim(long seed, int viewServiceMembers, int backups, int clients, LinkSettings network) {
+        this(seed, viewServiceMembers, backups, clients, network, DiskSettings.IMMEDIATE, PbConfig.DEFAULT, REPLICATED);
     }
 
-    VsRaftPbSim(ReplicatedVs impl, long seed, int viewServiceMembers, int backups, int clients, LinkSettings network,
+    VsRaftPbSim(long seed, int viewServiceMembers, int backups, int clients, LinkSettings network,
                 DiskSettings disk, PbConfig serverConfig, ReplicatedConfig replicated) {
-        this.impl = impl;
         this.viewServices = vsIds(viewServiceMembers);
         List<NodeId> vs = viewServices;
         // the recovered storage, so a restarted server journals on the disk it recovered from
@@ -59,7 +57,7 @@ final class VsRaftPbSim {
         ViewServiceConfig config = ViewServiceConfig.DEFAULT.withBackupsMax(backups);
         Cluster.Builder b = Cluster.builder().seed(seed);
         for (NodeId m : vs) {
-            b.node(m, (id, prng, storage) -> impl.create(id, vs, storage, prng, config, replicated));
+            b.node(m, (id, prng, storage) -> ReplicatedPbViewService.member(id, vs, storage, prng, config, replicated));
         }
         this.c = b.clients(clients, (id, known, prng) -> new PbClientCore(id, known, prng, PbClientConfig.DEFAULT))
                 .clientServers(vs)
@@ -68,7 +66,7 @@ final class VsRaftPbSim {
                 .build();
         c.afterEachTick("synced servers at the same index hold the same state", this::checkSameIndexSameState);
         c.afterEachTick("committed views agree", this::checkCommittedViewsAgree);
-        if (impl == ReplicatedVs.GENERIC) c.afterEachTick("copies of the view service agree", () -> ReplicatedPbViewService.checkCopiesAgree(c, vs));
+        c.afterEachTick("copies of the view service agree", () -> ReplicatedPbViewService.checkCopiesAgree(c, vs));
     }
 
     static List<NodeId> vsIds(int n) {
@@ -91,29 +89,30 @@ final class VsRaftPbSim {
         return id;
     }
 
-    Node member(NodeId id) {
-        return c.node(id);
+    ReplicatedNode member(NodeId id) {
+        return c.node(id, ReplicatedNode.class);
     }
 
-    /** The member's copy of the view service (generic only). */
+    /** The member's copy of the view service. */
     ViewServiceCore inner(NodeId id) {
-        return ReplicatedPbViewService.inner(c.node(id, ReplicatedNode.class));
+        return ReplicatedPbViewService.inner(member(id));
     }
 
+    /** The view the member's copy holds (committed: copies apply committed inputs only). */
     View memberView(NodeId id) {
-        return ReplicatedVs.view(member(id));
+        return inner(id).view();
     }
 
     boolean memberAcknowledged(NodeId id) {
-        return ReplicatedVs.acknowledged(member(id));
+        return inner(id).acknowledged();
     }
 
     boolean isLeader(NodeId id) {
-        return ReplicatedVs.isLeader(member(id));
+        return member(id).isLeader();
     }
 
     long term(NodeId id) {
-        return ReplicatedVs.core(member(id)).term();
+        return member(id).core().term();
     }
 
     /** The live leader with the newest term, or null. */

@@ -15,8 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Seeded runs of mode pb over the replicated view service (the generic {@code ReplicatedNode} over
- * {@code ViewServiceCore}) with the faults of {@link VsRaftSeedSweepTest} — every link delays,
+ * Seeded runs of mode pb over the replicated view service with the faults of {@link VsRaftSeedSweepTest} — every link delays,
  * reorders, drops and duplicates; view-service members crash, restart and get cut off; pb servers
  * die one at a time — and, at a seed-chosen moment, <b>every process at once</b>: all pb servers
  * and all view-service members crash, and come back one by one in a seed-chosen order. Disks are
@@ -39,7 +38,7 @@ class VsRaftWholeCrashSweepTest {
     void pbResumesAfterEveryProcessCrashesAtOnce(long seed) {
         LinkSettings network = LinkSettings.delayed(1, 4).withDrop(0.02).withDuplicate(0.02);
         int backups = 1 + (int) (seed % 2);
-        VsRaftPbSim p = new VsRaftPbSim(ReplicatedVs.GENERIC, seed, 3, backups, 3, network, TORN_SLOW_DISK,
+        VsRaftPbSim p = new VsRaftPbSim(seed, 3, backups, 3, network, TORN_SLOW_DISK,
                 PbConfig.DEFAULT.withSnapshotLogEntries(7), VsRaftPbSim.REPLICATED);
         Prng faults = Prng.derive(seed, "faults");
         int servers = 3 + (int) (seed % 2);
