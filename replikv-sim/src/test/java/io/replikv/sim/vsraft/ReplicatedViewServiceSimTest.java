@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The original view service test (specs §3), all nine steps, against a replicated view service of
  * three members in virtual time: the steps of pb's ViewServiceSimTest, unchanged, spoken through
- * one member — the leader, or a follower that relays to it (then every answer has gone through
- * the Raft log where the rules require it). Three clerks ck1..ck3 stand for the servers; "a server
+ * one member — the leader, or a follower that relays to it; every request is answered once it is
+ * committed in the Raft log and applied to the copies of the view service. Three clerks ck1..ck3 stand for the servers; "a server
  * dies" means its clerk stops pinging. Between the steps nothing else changes, so the replicated
  * service must behave exactly as the single one.
  */
@@ -29,7 +29,7 @@ class ReplicatedViewServiceSimTest {
     private static final NodeId CK1 = NodeId.of("ck1"), CK2 = NodeId.of("ck2"), CK3 = NodeId.of("ck3");
     private static final long PING_INTERVAL = ViewServiceConfig.PING_INTERVAL_TICKS_DEFAULT;
     private static final int DEAD_PINGS = ViewServiceConfig.DEAD_PINGS_DEFAULT;
-    /** A round trip, plus a relay hop and a Raft commit (two more round trips) when the rules need one. */
+    /** A round trip, plus a relay hop and a Raft commit (two more round trips, and a batch in flight to wait for). */
     private static final long RPC_TICKS_MAX = 20;
 
     private Cluster c;
