@@ -45,10 +45,11 @@ import java.util.stream.Collectors;
  *       node: the ticks, then each message from its origin. The copies see the same inputs in the same
  *       order, so they stay identical. The inner node's persist ops go to its own in-memory storage
  *       ({@link InnerStorage}).</li>
- *   <li><b>Outputs.</b> Only the member that leads when it applies an entry sends what the inner node
- *       answers (plain and after-persist messages alike: the input is already durable on a majority);
- *       followers drop them. A new leader may resend what its predecessor sent: the protocols take
- *       duplicates. Each output goes to its destination directly and, when another member received
+ *   <li><b>Outputs.</b> Only the member that leads when it applies an entry of its own term sends what
+ *       the inner node answers (plain and after-persist messages alike: the input is already durable on
+ *       a majority); followers drop them, and so does a new leader for the older entries it applies
+ *       (they may be arbitrarily old: see {@link #speaking}). Each output goes to its destination
+ *       directly and, when another member received
  *       that destination's latest message, through that member too ({@link ReplicatedMessage.RelayBack}),
  *       so it arrives whichever member the destination talks to.</li>
  *   <li><b>Compaction keeps copies identical.</b> At every log index that is a multiple of
@@ -285,11 +286,25 @@ public final class ReplicatedNode implements Node {
             case Apply.Entry e -> {
                 Invariants.check(e.index() == appliedIndex + 1, "%s: applying %d after %d", id, e.index(), appliedIndex);
                 appliedIndex = e.index();
+                speaking = core.isLeader() && e.entry().term() == core.term();
                 if (!e.entry().noop()) applyBatch(InputBatch.decode(e.entry().payload()));
                 if (appliedIndex % config.compactionIntervalEntries() == 0) compactAndRestart();
+                speaking = false;
             }
         }
     }
+
+    /**
+     * Whether the outputs of the entry being applied are sent: only when this member leads and the
+     * entry belongs to its own term. A member may have to apply a long stretch of older entries
+     * when it becomes leader — after a restart it replays the log from its snapshot, a lagging
+     * follower catches up — and re-sending their outputs would deliver arbitrarily old messages
+     * (an Install of a view long replaced, a Settle of a finished change), which no protocol
+     * tolerates. Dropping them is a message loss: the leaders that applied those entries sent them,
+     * and the protocols resend what matters (pings are answered again; the service repeats its
+     * requests).
+     */
+    private boolean speaking;
 
     private void applyBatch(InputBatch batch) {
         for (long t = 0; t < batch.ticks(); t++) {
@@ -332,7 +347,7 @@ public final class ReplicatedNode implements Node {
     private void flush() {
         Effects effects = inner.drain();
         for (PersistOp op : effects.persist()) innerStorage.apply(op);
-        if (core == null || !core.isLeader()) return;
+        if (!speaking) return;
         for (Envelope e : effects.send()) route(e);
         for (Envelope e : effects.sendAfterPersist()) route(e);
     }

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tick, and the service's copies are identical at equal log indexes. Liveness: once the faults
  * stop, every client finishes and every replica is back in the view within a tick budget. The seed
  * is in the test name and replays exactly. 200 seeds by default; {@code -Dvs2pc.sweep.seeds=N}
- * for more ({@code -Dvs2pc.sweep.first=S} to start elsewhere).
+ * for more ({@code -Dvs2pc.sweep.first=S} to start elsewhere, {@code -Dvs2pc.sweep.list=S1,S2} for
+ * exactly those seeds).
  */
 class TwoPcReplicatedVsSweepTest {
     private static final int CLIENTS = 4;
@@ -33,6 +34,8 @@ class TwoPcReplicatedVsSweepTest {
     private static final long FAULT_TICKS = 3_000;
 
     static LongStream seeds() {
+        String list = System.getProperty("vs2pc.sweep.list");
+        if (list != null) return java.util.Arrays.stream(list.split(",")).mapToLong(Long::parseLong);
         long first = Long.getLong("vs2pc.sweep.first", 1);
         return LongStream.range(first, first + Long.getLong("vs2pc.sweep.seeds", 200));
     }
