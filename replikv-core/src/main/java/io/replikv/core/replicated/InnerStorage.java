@@ -27,10 +27,15 @@ import java.util.TreeMap;
  */
 final class InnerStorage implements Storage, StableStore {
     private static final int FORMAT = 1;
-    /** Stable keys an inner node may use: cores use a handful; the bound only guards decoding. */
+    // Bounds that only guard the decoding of a stored image (a damaged snapshot must not make it
+    // allocate absurdly): cores use a handful of short stable keys and, so far, no inner log.
+    /** Stable keys in an image. */
     private static final int STABLE_KEYS_MAX = 1 << 16;
+    /** Bytes of one stable key's name. */
     private static final int KEY_BYTES_MAX = 1024;
+    /** Entries of the inner log in an image. */
     private static final int LOG_ENTRIES_MAX = 1 << 20;
+    /** Bytes of one value, entry or snapshot: what a codec frame may carry. */
     private static final int VALUE_BYTES_MAX = io.replikv.core.codec.Codec.FRAME_BYTES_MAX;
 
     private final TreeMap<String, Bytes> stable = new TreeMap<>();

@@ -45,14 +45,11 @@ import java.util.stream.Collectors;
  *       node: the ticks, then each message from its origin. The copies see the same inputs in the same
  *       order, so they stay identical. The inner node's persist ops go to its own in-memory storage
  *       ({@link InnerStorage}).</li>
- *   <li><b>Outputs.</b> Only the member that leads when it applies an entry <i>of its own term</i>
- *       sends what the inner node answers (plain and after-persist messages alike: the input is
- *       already durable on a majority); followers drop them, and so does a leader applying entries of
- *       earlier terms (as after a restart of the whole group, when it replays its log): those answer
- *       inputs long past, whose senders may have restarted since and would take an old answer for a
- *       new one (a pb server that learns a view from an answer to its previous incarnation's ping
- *       never pings 0, and its restart goes unseen). Dropping them is a loss the protocols already
- *       take: their senders ask again. Each output goes to its destination directly and, when another member received
+ *   <li><b>Outputs.</b> Only the member that leads when it applies an entry of its own term sends what
+ *       the inner node answers (plain and after-persist messages alike: the input is already durable on
+ *       a majority); followers drop them, and so does a new leader for the older entries it applies
+ *       (they may be arbitrarily old: see {@link #speaking}). Each output goes to its destination
+ *       directly and, when another member received
  *       that destination's latest message, through that member too ({@link ReplicatedMessage.RelayBack}),
  *       so it arrives whichever member the destination talks to.</li>
  *   <li><b>Compaction keeps copies identical.</b> At every log index that is a multiple of
@@ -88,7 +85,6 @@ public final class ReplicatedNode implements Node {
     private InnerStorage innerStorage;
     private Node inner;
     private long appliedIndex;
-    private boolean emitting; // the entry being applied is of this leader's term: its outputs are sent
     // destination -> the member that received its latest message, as applied (same on every member)
     private final LinkedHashMap<NodeId, NodeId> routes = new LinkedHashMap<>();
 
@@ -284,20 +280,31 @@ public final class ReplicatedNode implements Node {
     private void apply(Apply a) {
         switch (a) {
             case Apply.Restore r -> {
-                emitting = false;
                 rebuild(InnerStorage.decode(r.snapshot().data()));
                 appliedIndex = r.snapshot().index();
             }
             case Apply.Entry e -> {
                 Invariants.check(e.index() == appliedIndex + 1, "%s: applying %d after %d", id, e.index(), appliedIndex);
                 appliedIndex = e.index();
-                emitting = core.isLeader() && e.entry().term() == core.term();
+                speaking = core.isLeader() && e.entry().term() == core.term();
                 if (!e.entry().noop()) applyBatch(InputBatch.decode(e.entry().payload()));
                 if (appliedIndex % config.compactionIntervalEntries() == 0) compactAndRestart();
-                emitting = false;
+                speaking = false;
             }
         }
     }
+
+    /**
+     * Whether the outputs of the entry being applied are sent: only when this member leads and the
+     * entry belongs to its own term. A member may have to apply a long stretch of older entries
+     * when it becomes leader — after a restart it replays the log from its snapshot, a lagging
+     * follower catches up — and re-sending their outputs would deliver arbitrarily old messages
+     * (an Install of a view long replaced, a Settle of a finished change), which no protocol
+     * tolerates. Dropping them is a message loss: the leaders that applied those entries sent them,
+     * and the protocols resend what matters (pings are answered again; the service repeats its
+     * requests).
+     */
+    private boolean speaking;
 
     private void applyBatch(InputBatch batch) {
         for (long t = 0; t < batch.ticks(); t++) {
@@ -336,14 +343,11 @@ public final class ReplicatedNode implements Node {
         flush();
     }
 
-    /**
-     * Applies the inner node's persist ops to its storage; the leader sends its messages while it
-     * applies an entry of its own term, and they are dropped otherwise.
-     */
+    /** Applies the inner node's persist ops to its storage; the leader sends its messages, a follower drops them. */
     private void flush() {
         Effects effects = inner.drain();
         for (PersistOp op : effects.persist()) innerStorage.apply(op);
-        if (!emitting || !core.isLeader()) return;
+        if (!speaking) return;
         for (Envelope e : effects.send()) route(e);
         for (Envelope e : effects.sendAfterPersist()) route(e);
     }

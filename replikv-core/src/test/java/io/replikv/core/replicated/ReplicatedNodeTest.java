@@ -189,6 +189,24 @@ class ReplicatedNodeTest {
     }
 
     @Test
+    void aNewLeaderDoesNotResendTheOutputsOfOlderEntries() {
+        Group g = new Group(9, ReplicatedConfig.DEFAULT);
+        assertThat(g.awaitLeader(300)).isTrue();
+        pingRounds(g, 10, Group.MEMBERS, 0);
+        assertThat(g.received(R1)).anyMatch(s -> s.message() instanceof GroupViewMessage.Install);
+        // every member restarts and replays the log from its disk; the new leader applies it all
+        for (NodeId m : Group.MEMBERS) g.crash(m);
+        for (NodeId m : Group.MEMBERS) g.restart(m);
+        g.outside.clear();
+        assertThat(g.awaitLeader(300)).isTrue();
+        g.tick(5);
+        assertThat(innerOf(g.leader()).view().number()).isEqualTo(1);
+        // nobody pinged in this term: any answer or Install would be a replay of an older entry's output
+        assertThat(g.outside).noneMatch(s -> s.message() instanceof GroupViewMessage.ViewReply
+                || s.message() instanceof GroupViewMessage.Install);
+    }
+
+    @Test
     void inputsBeyondTheBufferAreDroppedAndCounted() {
         Group g = new Group(7, ReplicatedConfig.DEFAULT.withBufferedInputsMax(4));
         assertThat(g.awaitLeader(300)).isTrue();
