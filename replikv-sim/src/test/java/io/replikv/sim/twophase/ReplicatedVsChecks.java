@@ -53,7 +53,7 @@ final class ReplicatedVsChecks {
         });
         c.afterEachTick("copies of the group view service agree", () -> {
             TreeMap<Long, ReplicatedNode> byIndex = new TreeMap<>();
-            for (NodeId m : VS_MEMBERS) {
+            for (NodeId m : vsNodes(c)) {
                 if (!c.alive(m)) continue;
                 ReplicatedNode n = c.node(m, ReplicatedNode.class);
                 ReplicatedNode other = byIndex.putIfAbsent(n.appliedIndex(), n);

@@ -35,8 +35,14 @@ final class TwoPcHarness {
     /** How the group view service runs: one process, or replicated over three members. */
     enum Vs { SINGLE, REPLICATED }
 
-    /** The members of the replicated group view service. */
-    static final List<NodeId> VS_MEMBERS = List.of(NodeId.of("vs1"), NodeId.of("vs2"), NodeId.of("vs3"));
+    /** The members of the replicated group view service, three by default. */
+    static final List<NodeId> VS_MEMBERS = vsMemberIds(3);
+
+    static List<NodeId> vsMemberIds(int count) {
+        List<NodeId> ids = new ArrayList<>();
+        for (int i = 1; i <= count; i++) ids.add(NodeId.of("vs" + i));
+        return List.copyOf(ids);
+    }
 
     /** Raft timing of the replicated view service: the defaults (elections after 30..60 ticks). */
     static final RaftConfig VS_RAFT = RaftConfig.DEFAULT;
@@ -61,18 +67,26 @@ final class TwoPcHarness {
     }
 
     static Cluster.Builder builder(Vs vs, long seed, int replicas, int clients) {
+        if (vs == Vs.REPLICATED) return replicatedBuilder(seed, replicas, clients, VS_MEMBERS.size(), VS_REPLICATED);
         List<NodeId> peers = Cluster.serverIds(replicas);
+        return Cluster.builder().seed(seed)
+                .clients(clients, ClientFactory.core(CLIENT))
+                .network(LinkSettings.RELIABLE)
+                .servers(replicas, (id, prng, storage) -> new TwoPcReplicaCore(id, peers, VS, CONFIG, prng, storage))
+                .node(VS, (id, prng, storage) -> new GroupViewCore(id, peers, CONFIG, storage));
+    }
+
+    /** A cluster whose group view service is replicated over {@code vsMembers} members vs1..vsN. */
+    static Cluster.Builder replicatedBuilder(long seed, int replicas, int clients, int vsMembers, ReplicatedConfig config) {
+        List<NodeId> peers = Cluster.serverIds(replicas);
+        List<NodeId> members = vsMemberIds(vsMembers);
         Cluster.Builder b = Cluster.builder().seed(seed)
                 .clients(clients, ClientFactory.core(CLIENT))
-                .network(LinkSettings.RELIABLE);
-        if (vs == Vs.SINGLE) {
-            return b.servers(replicas, (id, prng, storage) -> new TwoPcReplicaCore(id, peers, VS, CONFIG, prng, storage))
-                    .node(VS, (id, prng, storage) -> new GroupViewCore(id, peers, CONFIG, storage));
-        }
-        b.servers(replicas, (id, prng, storage) -> new TwoPcReplicaCore(id, peers, VS_MEMBERS, CONFIG, prng, storage));
-        for (NodeId m : VS_MEMBERS) {
-            b.node(m, (id, prng, storage) -> new ReplicatedNode(id, VS_MEMBERS, storage, prng, VS_RAFT, Codec.standard(),
-                    inner -> new GroupViewCore(VS, peers, CONFIG, inner), VS_REPLICATED));
+                .network(LinkSettings.RELIABLE)
+                .servers(replicas, (id, prng, storage) -> new TwoPcReplicaCore(id, peers, members, CONFIG, prng, storage));
+        for (NodeId m : members) {
+            b.node(m, (id, prng, storage) -> new ReplicatedNode(id, members, storage, prng, VS_RAFT, Codec.standard(),
+                    inner -> new GroupViewCore(VS, peers, CONFIG, inner), config));
         }
         return b;
     }
@@ -90,14 +104,15 @@ final class TwoPcHarness {
 
     /** The nodes of the group view service: "vs", or the replicated members. */
     static List<NodeId> vsNodes(Cluster c) {
-        return c.simulator().nodes().contains(VS) ? List.of(VS) : VS_MEMBERS;
+        if (c.simulator().nodes().contains(VS)) return List.of(VS);
+        return c.simulator().nodes().stream().filter(n -> n.name().matches("vs[0-9]+")).sorted().toList();
     }
 
     /** The live member of the replicated view service that has applied most (the leader on ties), or null. */
     static ReplicatedNode vsLeader(Cluster c) {
         ReplicatedNode best = null;
-        for (NodeId m : VS_MEMBERS) {
-            if (!c.simulator().nodes().contains(m) || !c.alive(m)) continue;
+        for (NodeId m : vsNodes(c)) {
+            if (!c.alive(m)) continue;
             ReplicatedNode n = c.node(m, ReplicatedNode.class);
             if (best == null || n.appliedIndex() > best.appliedIndex()
                     || n.appliedIndex() == best.appliedIndex() && n.isLeader()) {
@@ -118,7 +133,7 @@ final class TwoPcHarness {
     static GroupViewCore viewService(Cluster c) {
         if (c.simulator().nodes().contains(VS)) return c.node(VS, GroupViewCore.class);
         ReplicatedNode best = vsLeader(c);
-        Node inner = best != null ? best.inner() : c.node(VS_MEMBERS.getFirst(), ReplicatedNode.class).inner();
+        Node inner = best != null ? best.inner() : c.node(vsNodes(c).getFirst(), ReplicatedNode.class).inner();
         return (GroupViewCore) inner;
     }
 

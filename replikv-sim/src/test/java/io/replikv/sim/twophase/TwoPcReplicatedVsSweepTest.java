@@ -4,6 +4,7 @@ import static io.replikv.sim.twophase.ReplicatedVsChecks.*;
 import static io.replikv.sim.twophase.TwoPcHarness.*;
 
 import io.replikv.core.NodeId;
+import io.replikv.core.replicated.ReplicatedConfig;
 import io.replikv.core.util.Prng;
 import io.replikv.sim.Cluster;
 import io.replikv.sim.LinkSettings;
@@ -15,10 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Goal: seeded runs of mode 2pc over a replicated group view service (three members) with faults
- * swarmed per seed on both: every link drops, delays, reorders and duplicates at seed-chosen
+ * Goal: seeded runs of mode 2pc over a replicated group view service (three members, or five for
+ * every fourth seed; compacting every 30, 200 or 1000 entries by seed) with faults swarmed per seed
+ * on both: every link drops, delays, reorders and duplicates at seed-chosen
  * rates; replicas crash (one at a time) and restart from their journals; view-service members
- * crash (up to two at once, so the service stops at times and its time stands still), restart
+ * crash (up to a bare majority at once, so the service stops at times and its time stands still), restart
  * from their Raft logs, and now and then all crash together; a replica, a view-service member, or
  * the view-service leader together with a replica are cut off. Clients append to two keys and read
  * them. Safety: the history is linearizable, the replicas of the current view agree after every
@@ -32,6 +34,12 @@ class TwoPcReplicatedVsSweepTest {
     private static final int CLIENTS = 4;
     private static final int OPS = 30;
     private static final long FAULT_TICKS = 3_000;
+    /**
+     * Compaction intervals swarmed per seed: 30 entries restarts the service's copies every few
+     * dozen ticks (the failure detector barely gets to a dead time between restarts), 200 as in
+     * the other suites, 1000 as in production.
+     */
+    private static final long[] COMPACTION_INTERVALS_ENTRIES = {30, 200, 1000};
 
     static LongStream seeds() {
         String list = System.getProperty("vs2pc.sweep.list");
@@ -45,11 +53,13 @@ class TwoPcReplicatedVsSweepTest {
     void twoPcSurvivesFaultsOfReplicasAndViewServiceMembers(long seed) {
         Prng faults = Prng.derive(seed, "faults");
         LinkSettings link = new LinkSettings(faults.nextInt(6) / 100.0, 1, 1 + faults.nextInt(4), faults.nextInt(6) / 100.0);
-        Cluster c = builder(Vs.REPLICATED, seed, 3, CLIENTS).network(link).build();
+        int members = seed % 4 == 0 ? 5 : 3;
+        ReplicatedConfig config = VS_REPLICATED.withCompactionIntervalEntries(COMPACTION_INTERVALS_ENTRIES[(int) (seed % 3)]);
+        Cluster c = replicatedBuilder(seed, 3, CLIENTS, members, config).network(link).build();
         checkAfterEachTick(c);
         awaitView(c, c.servers(), 5_000);
         ClosedLoop loop = new ClosedLoop(c, OPS, appendsAndReads());
-        Faults f = new Faults(c, faults);
+        Faults f = new Faults(c, faults, vsNodes(c));
         long nextFault = 0;
         for (long t = 0; t < FAULT_TICKS; t++) {
             loop.pump();
@@ -66,8 +76,9 @@ class TwoPcReplicatedVsSweepTest {
         assertAgreement(c);
         checkLinearizable(c);
         var leader = vsLeader(c);
-        System.out.printf("vs2pc sweep seed %d: view %d, vs term %d, vs compactions %d, link %s%n", seed,
-                viewService(c).view().number(), leader.core().term(), leader.compactions(), link);
+        System.out.printf("vs2pc sweep seed %d: view %d, vs members %d, term %d, compaction every %d entries, leader compactions %d, link %s%n",
+                seed, viewService(c).view().number(), members, leader.core().term(), config.compactionIntervalEntries(),
+                leader.compactions(), link);
     }
 
     /** The faults of one run; at most one replica down at a time, so that some survivor always remains. */
@@ -76,10 +87,12 @@ class TwoPcReplicatedVsSweepTest {
         private final Prng prng;
         private final Set<NodeId> replicasDown = new TreeSet<>();
         private final Set<NodeId> vsDown = new TreeSet<>();
+        private final List<NodeId> members;
 
-        Faults(Cluster c, Prng prng) {
+        Faults(Cluster c, Prng prng, List<NodeId> members) {
             this.c = c;
             this.prng = prng;
+            this.members = members;
         }
 
         void inject() {
@@ -89,7 +102,7 @@ class TwoPcReplicatedVsSweepTest {
                 case 2 -> crashViewServiceMember();
                 case 3 -> restartViewServiceMembers();
                 case 4 -> cutOff(List.of(c.server(prng.nextInt(c.servers().size()))));
-                case 5 -> cutOff(List.of(prng.pick(VS_MEMBERS)));
+                case 5 -> cutOff(List.of(prng.pick(members)));
                 case 6 -> {
                     var leader = vsLeader(c);
                     if (leader != null) cutOff(List.of(leader.id(), c.server(prng.nextInt(c.servers().size()))));
@@ -115,8 +128,8 @@ class TwoPcReplicatedVsSweepTest {
         }
 
         private void crashViewServiceMember() {
-            if (vsDown.size() >= 2) return;
-            NodeId victim = prng.pick(VS_MEMBERS);
+            if (vsDown.size() > members.size() / 2) return; // a majority down at most: the service stops for a while
+            NodeId victim = prng.pick(members);
             if (vsDown.add(victim)) c.crash(victim);
         }
 
@@ -126,14 +139,14 @@ class TwoPcReplicatedVsSweepTest {
         }
 
         private void crashEveryViewServiceMember() {
-            for (NodeId m : VS_MEMBERS) if (vsDown.add(m)) c.crash(m);
+            for (NodeId m : members) if (vsDown.add(m)) c.crash(m);
         }
 
         /** Cuts {@code side} off from every other replica and view-service member (clients reach everyone). */
         private void cutOff(List<NodeId> side) {
             if (!replicasDown.isEmpty() && side.stream().anyMatch(c.servers()::contains)) return; // keep a survivor
             Set<NodeId> rest = new TreeSet<>(c.servers());
-            rest.addAll(VS_MEMBERS);
+            rest.addAll(members);
             rest.removeAll(side);
             c.partition(Set.copyOf(side), rest);
         }
