@@ -34,7 +34,7 @@ public final class Codecs {
         CodecRegistry.Builder builder = CodecRegistry.builder();
         registerCommon(builder);
         io.replikv.core.viewservice.ViewServiceMessages.register(builder);
-        io.replikv.core.vsraft.VsRaftMessages.register(builder);
+        io.replikv.core.replicated.ReplicatedMessages.register(builder);
         io.replikv.core.pb.PbMessages.register(builder);
         io.replikv.core.twophase.TwoPcMessages.register(builder);
         io.replikv.core.raft.RaftMessages.register(builder);

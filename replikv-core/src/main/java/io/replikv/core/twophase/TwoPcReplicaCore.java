@@ -130,9 +130,20 @@ public final class TwoPcReplicaCore implements Node {
 
     private record WaitingRead(NodeId client, long correlation, Command command, long sinceTick) {}
 
+    /**
+     * Ping intervals without an answer after which a replica pings the next member of a replicated
+     * group view service: two, as a pb server does ({@code PbServerCore.VIEW_SERVICE_SILENT_PINGS_MAX}),
+     * so that one lost reply does not move it, while a dead member costs two intervals, under the
+     * dead time ({@code deadPings} intervals, 5 by default): a replica reaches a live member before
+     * the service could take it for dead (docs/viewservice.md).
+     */
+    public static final int VIEW_SERVICE_SILENT_PINGS_MAX = 2;
+
     private final NodeId id;
     private final List<NodeId> peers;
-    private final NodeId viewService;
+    private final List<NodeId> viewServices; // the members of the group view service, pinged one at a time
+    private int viewServiceIndex;             // the member pinged now
+    private long viewServiceSilentTicks;      // since that member last answered a ping
     private final TwoPcConfig config;
     private final Prng prng;
     private final Outbox outbox = new Outbox();
@@ -177,10 +188,22 @@ public final class TwoPcReplicaCore implements Node {
      */
     public TwoPcReplicaCore(NodeId id, List<NodeId> peers, NodeId viewService, TwoPcConfig config, Prng prng,
                             Storage recovered) {
+        this(id, peers, List.of(viewService), config, prng, recovered);
+    }
+
+    /**
+     * A replica of a group whose view service is replicated over {@code viewServices}: it pings one
+     * member and moves on to the next after {@link #VIEW_SERVICE_SILENT_PINGS_MAX} ping intervals
+     * without an answer; it accepts the service's messages from any member, and answers a request
+     * of the service to the member that sent it.
+     */
+    public TwoPcReplicaCore(NodeId id, List<NodeId> peers, List<NodeId> viewServices, TwoPcConfig config, Prng prng,
+                            Storage recovered) {
         Invariants.check(peers.contains(id), "replica %s is not among its peers %s", id, peers);
+        Invariants.check(!viewServices.isEmpty(), "replica %s has no view service to ping", id);
         this.id = id;
         this.peers = peers.stream().sorted().distinct().toList();
-        this.viewService = viewService;
+        this.viewServices = List.copyOf(viewServices);
         this.config = config;
         this.prng = prng;
         this.incarnation = prng.nextLong();
@@ -302,14 +325,19 @@ public final class TwoPcReplicaCore implements Node {
         }
     }
 
+    /**
+     * Any member of the view service may pass the service's messages on (the leader directly, a
+     * follower relaying them): they all carry the service's replicated decisions. Answers go back
+     * to the member that sent the request, which is alive and reaches the leader.
+     */
     private void onGroupView(NodeId from, GroupViewMessage m) {
-        if (!from.equals(viewService)) return;
+        if (!viewServices.contains(from)) return;
         switch (m) {
-            case ViewReply r -> onViewReply(r);
+            case ViewReply r -> onViewReply(from, r);
             case Install i -> onInstall(i.view());
-            case Freeze f -> onFreeze(f);
-            case SettleQuery q -> onSettleQuery(q);
-            case Settle s -> onSettle(s);
+            case Freeze f -> onFreeze(from, f);
+            case SettleQuery q -> onSettleQuery(from, q);
+            case Settle s -> onSettle(from, s);
             case GroupViewMessage.Ping p -> { }
             case GroupViewMessage.GetView g -> { }
             case Frozen f -> { }
@@ -597,7 +625,8 @@ public final class TwoPcReplicaCore implements Node {
 
     // ---- view changes ------------------------------------------------------------------------
 
-    private void onViewReply(ViewReply r) {
+    private void onViewReply(NodeId from, ViewReply r) {
+        if (from.equals(currentViewService())) viewServiceSilentTicks = 0;
         GroupView v = r.view();
         if (v.number() > view.number() && !v.contains(id) && caughtUpFor != v.number()) {
             becomeOutOfView(v);
@@ -606,7 +635,7 @@ public final class TwoPcReplicaCore implements Node {
         }
     }
 
-    private void onFreeze(Freeze f) {
+    private void onFreeze(NodeId from, Freeze f) {
         // a restarted replica is frozen as a survivor only when the view service found its claim
         // good (no member of its view survived); it then skips no number the service did not settle
         boolean survivor = member ? f.number() == view.number() + 1 : recoveredView > 0 && f.number() > view.number();
@@ -614,23 +643,23 @@ public final class TwoPcReplicaCore implements Node {
         frozenFor = f.number();
         List<TxnKey> undecided = new ArrayList<>();
         for (TxnId t : order.undecided()) undecided.add(new TxnKey(t, prepared.get(t).key()));
-        outbox.send(viewService, new Frozen(f.number(), f.attempt(), undecided));
+        outbox.send(from, new Frozen(f.number(), f.attempt(), undecided));
     }
 
-    private void onSettleQuery(SettleQuery q) {
+    private void onSettleQuery(NodeId from, SettleQuery q) {
         if (frozenFor != q.number()) return;
         List<CommitDecision> committed = new ArrayList<>();
         for (TxnKey t : q.txns()) {
             CommitDecision last = lastCommitted.get(t.key());
             if (last != null && last.txn().equals(t.txn())) committed.add(last);
         }
-        outbox.send(viewService, new SettleAnswer(q.number(), q.attempt(), committed));
+        outbox.send(from, new SettleAnswer(q.number(), q.attempt(), committed));
     }
 
-    private void onSettle(Settle s) {
+    private void onSettle(NodeId from, Settle s) {
         if (frozenFor != s.number()) return;
         if (!settled) settleUndecided(s.commits());
-        outbox.sendAfterPersist(viewService, new Settled(s.number(), s.attempt()));
+        outbox.sendAfterPersist(from, new Settled(s.number(), s.attempt()));
         if (s.source().equals(id)) {
             Bytes state = stateMachine.snapshot();
             for (NodeId j : s.joiners()) outbox.sendAfterPersist(j, new StateTransfer(s.number(), s.attempt(), state));
@@ -682,7 +711,7 @@ public final class TwoPcReplicaCore implements Node {
             journal.notInstalled(); // before the snapshot: a torn write never pairs the old view with the new state
             journal.snapshot(t.number(), t.state());
         }
-        outbox.sendAfterPersist(viewService, new CaughtUp(t.number(), t.attempt(), incarnation));
+        outbox.sendAfterPersist(currentViewService(), new CaughtUp(t.number(), t.attempt(), incarnation));
     }
 
     private void onInstall(GroupView v) {
@@ -763,6 +792,7 @@ public final class TwoPcReplicaCore implements Node {
     @Override
     public void onTick() {
         now++;
+        viewServiceSilentTicks++;
         if (now - lastPingTick >= config.pingIntervalTicks()) sendPing();
         if (member && frozenFor == 0) {
             checkCoordinated();
@@ -774,7 +804,11 @@ public final class TwoPcReplicaCore implements Node {
 
     private void sendPing() {
         lastPingTick = now;
-        outbox.send(viewService, new Ping(member ? view.number() : 0, incarnation, now, member ? 0 : recoveredView));
+        if (viewServices.size() > 1 && viewServiceSilentTicks >= VIEW_SERVICE_SILENT_PINGS_MAX * config.pingIntervalTicks()) {
+            viewServiceIndex = (viewServiceIndex + 1) % viewServices.size(); // silent: down, cut off, or no leader known
+            viewServiceSilentTicks = 0;
+        }
+        outbox.send(currentViewService(), new Ping(member ? view.number() : 0, incarnation, now, member ? 0 : recoveredView));
     }
 
     private void checkCoordinated() {
@@ -814,6 +848,11 @@ public final class TwoPcReplicaCore implements Node {
         }
     }
 
+    /** The member of the view service this replica pings now. */
+    public NodeId currentViewService() {
+        return viewServices.get(viewServiceIndex);
+    }
+
     @Override
     public Effects drain() {
         return outbox.drain();
@@ -830,6 +869,7 @@ public final class TwoPcReplicaCore implements Node {
         details.put("aborts", Long.toString(aborts));
         details.put("waitingReads", Integer.toString(waitingReads.size()));
         details.put("lease", Boolean.toString(leaseValid()));
+        if (viewServices.size() > 1) details.put("viewService", currentViewService().name());
         details.put("viewsInstalled", Long.toString(viewsInstalled));
         details.put("keys", Integer.toString(stateMachine.size()));
         details.put("sessions", Integer.toString(stateMachine.sessions().size()));

@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
  * changes.
  *
  * <p><b>Durability.</b> It persists the newest view, whether it was acknowledged, the view before
- * it and the claim it was made from ({@link ViewServiceState}) before any reply showing them
- * leaves, and recovers them when constructed. After its own restart it counts every member of the
+ * it, the claim it was made from and the members seen to restart in it ({@link ViewServiceState})
+ * before any reply showing them leaves, and recovers them when constructed. After its own restart it counts every member of the
  * view as just heard with that view's number, so a member that then pings 0 restarted too.
  *
  * <p><b>Whole-cluster crash.</b> When the primary is unfit and the view cannot change the usual
@@ -85,6 +85,9 @@ public final class ViewServiceCore implements Node {
             acknowledged = s.acknowledged();
             previous = s.previous();
             madeFrom = s.madeFrom();
+            for (NodeId m : s.restarted()) {
+                if (view.isMember(m)) restarted.add(m);
+            }
             // as if every member had just pinged this view: a ping of 0 now means it restarted (view 1
             // excepted: its members may never have learned it, and pinging 0 is then no restart), and a
             // silent one dies in the usual time. Until each has really pinged (or that time is up) the
@@ -129,6 +132,7 @@ public final class ViewServiceCore implements Node {
         if (claim != null) claims.put(from, claim); else claims.remove(from);
         View before = view;
         boolean acknowledgedBefore = acknowledged;
+        boolean restartSeen = false;
         if (view.number() == 0) {
             view = View.first(from);
             acknowledged = false;
@@ -137,11 +141,11 @@ public final class ViewServiceCore implements Node {
             // none (a claim says it did learn one); the primary this service made from its claim is exempt
             // until it learns that view
             boolean restart = ping.viewNumber() == 0 && (previousNumber != 0 || claim != null);
-            if (restart && !vouched) restarted.add(from);
+            if (restart && !vouched) restartSeen = restarted.add(from);
             if (view.isPrimary(from) && ping.viewNumber() == view.number()) acknowledged = true;
         }
         maybeChangeView();
-        if (view != before || acknowledged != acknowledgedBefore) persist();
+        if (view != before || acknowledged != acknowledgedBefore || restartSeen) persist();
         reply(from, ping.viewNumber(), vouchedFor(from, claim));
     }
 
@@ -158,7 +162,7 @@ public final class ViewServiceCore implements Node {
 
     private void persist() {
         outbox.persist(new PersistOp.PutStable(ViewServiceState.KEY,
-                new ViewServiceState(view, acknowledged, previous, madeFrom).encode()));
+                new ViewServiceState(view, acknowledged, previous, madeFrom, List.copyOf(restarted)).encode()));
     }
 
     /** Makes room for {@code server} if needed; false if the service is full of live servers. */

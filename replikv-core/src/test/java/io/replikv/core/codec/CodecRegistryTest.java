@@ -112,7 +112,7 @@ class CodecRegistryTest {
             String pkg = type.getPackageName();
             boolean common = pkg.equals("io.replikv.core.msg") || pkg.equals("io.replikv.core.kv");
             int rangeStart = common ? 1 : switch (pkg.substring("io.replikv.core.".length()).split("\\.")[0]) {
-                case "viewservice", "vsraft" -> 100;
+                case "viewservice", "replicated" -> 100;
                 case "pb" -> 200;
                 case "twophase" -> 300;
                 case "raft" -> 400;

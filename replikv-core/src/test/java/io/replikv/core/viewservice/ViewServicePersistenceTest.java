@@ -108,6 +108,41 @@ class ViewServicePersistenceTest {
         assertThat(ping(S2, 0).backups()).as("the others rejoin as new backups").containsExactly(S2);
     }
 
+    /**
+     * A backup restarts while its view waits for the primary's acknowledgement, so the view cannot
+     * change yet; it learns the view from the answer and pings its number from then on. The
+     * service restarts (a compaction of a replicated one does so every N entries) before the
+     * acknowledgement: it must still know that the backup lost its state, and drop it when the
+     * view can change, rather than keep it and promote it later (a primary without the state,
+     * which never acknowledges: the service would wait for good).
+     */
+    @Test
+    void aRestartSeenBeforeTheAcknowledgementSurvivesARestartOfTheService() {
+        assertThat(ping(S1, 0).number()).isEqualTo(1);
+        ping(S1, 1);
+        assertThat(ping(S2, 0)).isEqualTo(new View(2, S1, List.of(S2)));
+        ping(S2, 2);
+        assertThat(ping(S2, 0).number()).as("a restart: the view cannot change before the acknowledgement").isEqualTo(2);
+        ping(S2, 2); // it learned the view again
+        vs = new ViewServiceCore(VS, ViewServiceConfig.DEFAULT, disk);
+        ping(S2, 2);
+        assertThat(ping(S1, 2)).as("the acknowledgement: the restarted backup is dropped").isEqualTo(new View(3, S1, List.of()));
+        assertThat(ping(S2, 2).backups()).as("it comes back as a new backup, with a state transfer").isEmpty();
+        ping(S1, 3);
+        assertThat(ping(S2, 2)).isEqualTo(new View(4, S1, List.of(S2)));
+    }
+
+    @Test
+    void aStateWithoutRestartsIsStillRead() {
+        twoServers();
+        ViewServiceState now = ViewServiceState.decode(disk.stable().get(ViewServiceState.KEY).orElseThrow());
+        byte[] v2 = now.encode().toByteArray();
+        // format 1 is format 2 without the trailing count of restarted members (here 0)
+        byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - 1);
+        v1[0] = 1;
+        assertThat(ViewServiceState.decode(io.replikv.core.util.Bytes.wrap(v1))).isEqualTo(now);
+    }
+
     @Test
     void theVouchSurvivesARestartOfTheServiceToo() {
         twoServers();

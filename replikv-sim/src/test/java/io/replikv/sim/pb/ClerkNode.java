@@ -20,6 +20,7 @@ public final class ClerkNode implements Node {
     private final List<NodeId> queuedTo = new ArrayList<>();
     private final List<Message> queued = new ArrayList<>();
     private final List<Message> received = new ArrayList<>();
+    private final List<NodeId> receivedFrom = new ArrayList<>();
 
     public ClerkNode(NodeId id) {
         this.id = id;
@@ -39,6 +40,11 @@ public final class ClerkNode implements Node {
         return received.get(index);
     }
 
+    /** Who sent the message at {@code index}. */
+    public NodeId receivedFrom(int index) {
+        return receivedFrom.get(index);
+    }
+
     @Override
     public NodeId id() {
         return id;
@@ -47,6 +53,7 @@ public final class ClerkNode implements Node {
     @Override
     public void onMessage(NodeId from, Message message) {
         received.add(message);
+        receivedFrom.add(from);
     }
 
     @Override

@@ -8,13 +8,18 @@ import io.replikv.core.NodeId;
 import io.replikv.core.client.Outcome;
 import io.replikv.core.kv.Command;
 import io.replikv.core.pb.PbClientConfig;
+import io.replikv.core.pb.PbConfig;
 import io.replikv.core.util.Prng;
 import io.replikv.sim.Commands;
+import io.replikv.sim.DiskSettings;
 import io.replikv.sim.LinkSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -24,17 +29,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * backups. Three clients append to two keys. Afterwards (faults healed) every acknowledged append
  * is present exactly once and in per-client order, an indefinite one at most once, the members
  * agree, and the service still makes progress. The seed is in the test name and replays exactly.
+ * Each seed runs with the single view service and with a 3-member replicated one.
  */
 class PbSeedSweepTest {
-    static LongStream seeds() {
-        return LongStream.rangeClosed(1, 16);
+    static Stream<Arguments> seeds() {
+        return IntStream.of(1, 3).boxed().flatMap(members -> LongStream.rangeClosed(1, 16)
+                .mapToObj(seed -> Arguments.of(members, seed)));
     }
 
-    @ParameterizedTest(name = "seed {0}")
+    @ParameterizedTest(name = "view service members {0}, seed {1}")
     @MethodSource("seeds")
-    void appendsSurviveRandomFaults(long seed) {
+    void appendsSurviveRandomFaults(int viewServiceMembers, long seed) {
         LinkSettings network = LinkSettings.delayed(1, 4).withDrop(0.02).withDuplicate(0.02);
-        PbSim p = new PbSim(seed, 1 + (int) (seed % 2), 4, id -> PbClientConfig.DEFAULT, network);
+        PbSim p = new PbSim(viewServiceMembers, seed, 1 + (int) (seed % 2), 4, id -> PbClientConfig.DEFAULT, network,
+                DiskSettings.IMMEDIATE, PbConfig.DEFAULT);
         Prng faults = Prng.derive(seed, "faults");
         int servers = 3 + (int) (seed % 2);
         p.sleep(SECOND);

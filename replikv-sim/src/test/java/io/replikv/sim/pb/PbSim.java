@@ -37,6 +37,8 @@ import java.util.function.Predicate;
  */
 final class PbSim {
     static final NodeId VS = NodeId.of("vs");
+    /** The members of a replicated view service ({@link #PbSim(int, long, int, int, Function, LinkSettings, DiskSettings, PbConfig)}). */
+    static final List<NodeId> VS_MEMBERS = List.of(NodeId.of("vs1"), NodeId.of("vs2"), NodeId.of("vs3"));
     /** One second of the original tests, in 10 ms ticks. */
     static final long SECOND = 100;
     static final long PING_INTERVAL = ViewServiceConfig.PING_INTERVAL_TICKS_DEFAULT;
@@ -46,7 +48,10 @@ final class PbSim {
 
     final Cluster c;
     final int backups;
+    /** The view service's nodes: "vs", or the members of the replicated one. */
+    final List<NodeId> viewServices;
     private final NodeFactory serverFactory;
+    private long viewsRecoveredSeen;
     private final TreeSet<NodeId> started = new TreeSet<>();
 
     PbSim(long seed, int backups, int clients) {
@@ -63,18 +68,40 @@ final class PbSim {
 
     PbSim(long seed, int backups, int clients, Function<NodeId, PbClientConfig> clientConfig, LinkSettings network,
           DiskSettings disk, PbConfig serverConfig) {
+        this(1, seed, backups, clients, clientConfig, network, disk, serverConfig);
+    }
+
+    /**
+     * With {@code viewServiceMembers} = 1 the single view service "vs"; with 3, a replicated one
+     * ({@link ReplicatedPbViewService}) of members vs1..vs3, which servers and clients all know.
+     */
+    PbSim(int viewServiceMembers, long seed, int backups, int clients, Function<NodeId, PbClientConfig> clientConfig,
+          LinkSettings network, DiskSettings disk, PbConfig serverConfig) {
         this.backups = backups;
-        this.serverFactory = (id, prng, storage) -> new PbServerCore(id, VS, serverConfig, storage);
-        this.c = Cluster.builder()
-                .seed(seed)
-                .node(VS, (id, prng, storage) ->
-                        new ViewServiceCore(id, ViewServiceConfig.DEFAULT.withBackupsMax(backups), storage))
-                .clients(clients, (id, known, prng) -> new PbClientCore(id, known.getFirst(), prng, clientConfig.apply(id)))
-                .clientServers(List.of(VS))
+        this.viewServices = viewServiceMembers == 1 ? List.of(VS) : VS_MEMBERS;
+        List<NodeId> vs = viewServices;
+        ViewServiceConfig config = ViewServiceConfig.DEFAULT.withBackupsMax(backups);
+        this.serverFactory = (id, prng, storage) -> new PbServerCore(id, vs, serverConfig, storage);
+        Cluster.Builder b = Cluster.builder().seed(seed);
+        if (viewServiceMembers == 1) {
+            b.node(VS, (id, prng, storage) -> new ViewServiceCore(id, config, storage));
+        } else {
+            for (NodeId m : vs) {
+                b.node(m, (id, prng, storage) ->
+                        ReplicatedPbViewService.member(id, vs, storage, prng, config, ReplicatedPbViewService.REPLICATED));
+            }
+        }
+        this.c = b.clients(clients, (id, known, prng) -> new PbClientCore(id, known, prng, clientConfig.apply(id)))
+                .clientServers(vs)
                 .network(network)
                 .disk(disk)
                 .build();
         c.afterEachTick("synced servers at the same index hold the same state", this::checkSameIndexSameState);
+        c.afterEachTick("views recovered, noted", () -> viewsRecoveredSeen = Math.max(viewsRecoveredSeen,
+                Long.parseLong(vs().status().details().get("viewsRecovered"))));
+        if (viewServiceMembers > 1) {
+            c.afterEachTick("copies of the view service agree", () -> ReplicatedPbViewService.checkCopiesAgree(c, vs));
+        }
     }
 
     /**
@@ -119,8 +146,29 @@ final class PbSim {
         c.crash(id);
     }
 
+    /** The view service: the single one, or the newest copy of the replicated one. */
     ViewServiceCore vs() {
-        return c.node(VS, ViewServiceCore.class);
+        if (viewServices.size() == 1) return c.node(VS, ViewServiceCore.class);
+        return ReplicatedPbViewService.newestCopy(c, viewServices);
+    }
+
+    /**
+     * The most views the service (any copy, at any tick) had made from recovered data since its
+     * last restart: the counter itself restarts with the service (and with the compactions of a
+     * replicated one).
+     */
+    long viewsRecoveredSeen() {
+        return viewsRecoveredSeen;
+    }
+
+    /** Crashes every node of the view service. */
+    void crashViewService() {
+        for (NodeId m : viewServices) c.crash(m);
+    }
+
+    /** Restarts every node of the view service (from their disks). */
+    void restartViewService() {
+        for (NodeId m : viewServices) c.restart(m);
     }
 
     View view() {

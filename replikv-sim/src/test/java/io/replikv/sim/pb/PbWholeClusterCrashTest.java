@@ -2,7 +2,6 @@ package io.replikv.sim.pb;
 
 import static io.replikv.sim.pb.PbSim.OPERATION_TICKS_MAX;
 import static io.replikv.sim.pb.PbSim.SECOND;
-import static io.replikv.sim.pb.PbSim.VS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replikv.core.NodeId;
@@ -18,10 +17,13 @@ import io.replikv.sim.LinkSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Mode pb survives every process being killed at once (docs/pb.md, "Whole-cluster crash"): the
@@ -31,18 +33,24 @@ import org.junit.jupiter.params.provider.MethodSource;
  * synced and, torn, keep a random prefix of it; syncs take a few ticks, so messages wait for them.
  * Every history is checked linearizable, every acknowledged append must be present exactly once.
  * Seeds replay exactly.
+ *
+ * <p>Each scenario runs with the single view service and with a replicated one of three members
+ * (a {@code ReplicatedNode} over the same {@code ViewServiceCore}), all of whose members crash
+ * with the servers: its log holds the inputs, so its copies come back exactly where they were.
+ * {@code -Dpb.crash.seeds=N} runs N seeds of the random scenario for each (12 by default).
  */
 class PbWholeClusterCrashTest {
     /** Updates between snapshots: small, so compaction and replay after a snapshot are exercised. */
     static final long SNAPSHOT_LOG_ENTRIES = 7;
     static final DiskSettings TORN_SLOW_DISK = DiskSettings.delayed(1, 8).withTearOnCrash(true);
 
-    static LongStream seeds() {
-        return LongStream.rangeClosed(1, 12);
+    static Stream<Arguments> seeds() {
+        return IntStream.of(1, 3).boxed().flatMap(members -> LongStream.rangeClosed(1, Long.getLong("pb.crash.seeds", 12))
+                .mapToObj(seed -> Arguments.of(members, seed)));
     }
 
-    private static PbSim sim(long seed, int backups, LinkSettings network) {
-        return new PbSim(seed, backups, 4, id -> PbClientConfig.DEFAULT, network, TORN_SLOW_DISK,
+    private static PbSim sim(int viewServiceMembers, long seed, int backups, LinkSettings network) {
+        return new PbSim(viewServiceMembers, seed, backups, 4, id -> PbClientConfig.DEFAULT, network, TORN_SLOW_DISK,
                 PbConfig.DEFAULT.withSnapshotLogEntries(SNAPSHOT_LOG_ENTRIES));
     }
 
@@ -52,18 +60,18 @@ class PbWholeClusterCrashTest {
      * anywhere in that order. Afterwards every acknowledged append is there exactly once, in
      * order, the history is linearizable, the members agree and the service takes writes.
      */
-    @ParameterizedTest(name = "seed {0}")
+    @ParameterizedTest(name = "view service members {0}, seed {1}")
     @MethodSource("seeds")
-    void everyAcknowledgedWriteSurvivesCrashingEveryNodeAtOnce(long seed) {
+    void everyAcknowledgedWriteSurvivesCrashingEveryNodeAtOnce(int viewServiceMembers, long seed) {
         Prng choices = Prng.derive(seed, "whole-crash");
         LinkSettings network = seed % 3 == 0 ? LinkSettings.delayed(1, 3).withDrop(0.01) : LinkSettings.RELIABLE;
-        PbSim p = sim(seed, 1 + (int) (seed % 2), network);
+        PbSim p = sim(viewServiceMembers, seed, 1 + (int) (seed % 2), network);
         int servers = 3;
         for (int n = 1; n <= servers; n++) p.start(n);
         p.pollView(v -> v.backups().size() == p.backups, 3 * SECOND);
         p.poll(p::stable, 3 * SECOND);
 
-        List<NodeId> nodes = new ArrayList<>(List.of(VS));
+        List<NodeId> nodes = new ArrayList<>(p.viewServices);
         for (int n = 1; n <= servers; n++) nodes.add(PbSim.s(n));
         long crashAt = 3 * SECOND + choices.nextLong(5 * SECOND);
         TreeMap<Long, NodeId> restarts = new TreeMap<>();
@@ -94,8 +102,7 @@ class PbWholeClusterCrashTest {
         p.checkReplicasAgree();
         p.put(3, "after", "crash");
         p.check(3, "after", "crash");
-        assertThat(p.vs().status().details().get("viewsRecovered")).as("resumed by the recovery rule; %s", p.c.seedHint())
-                .isNotEqualTo("0");
+        assertThat(p.viewsRecoveredSeen()).as("resumed by the recovery rule; %s", p.c.seedHint()).isPositive();
         p.checkLinearizable();
     }
 
@@ -106,9 +113,10 @@ class PbWholeClusterCrashTest {
      * no write or read completes, and the view service says whom it waits for. When s3 returns,
      * the service resumes from s3's disk with every acknowledged write.
      */
-    @Test
-    void aServerWithOlderDataDoesNotResumeTheService() {
-        PbSim p = sim(7, 1, LinkSettings.RELIABLE);
+    @ParameterizedTest(name = "view service members {0}")
+    @ValueSource(ints = {1, 3})
+    void aServerWithOlderDataDoesNotResumeTheService(int viewServiceMembers) {
+        PbSim p = sim(viewServiceMembers, 7, 1, LinkSettings.RELIABLE);
         p.start(1);
         p.pollView(v -> v.primary() != null, SECOND);
         p.start(2);
@@ -123,8 +131,9 @@ class PbWholeClusterCrashTest {
         p.put(0, "b", "x");
         long lastView = p.view().number();
 
-        p.c.crash(VS).crash(PbSim.s(1)).crash(PbSim.s(3));
-        p.c.restart(VS);
+        p.crashViewService();
+        p.c.crash(PbSim.s(1)).crash(PbSim.s(3));
+        p.restartViewService();
         p.start(2);
         Cluster.Invocation read = p.c.invoke(1, Commands.get("a"));
         Cluster.Invocation write = p.c.invoke(2, Commands.put("c", "no"));
@@ -150,17 +159,18 @@ class PbWholeClusterCrashTest {
      * Only the view service restarts: it resumes with its persisted view and the same primary,
      * which goes on serving; nothing is lost and no view is spent.
      */
-    @Test
-    void aRestartedViewServiceKeepsItsViewAndPrimary() {
-        PbSim p = sim(3, 1, LinkSettings.RELIABLE);
+    @ParameterizedTest(name = "view service members {0}")
+    @ValueSource(ints = {1, 3})
+    void aRestartedViewServiceKeepsItsViewAndPrimary(int viewServiceMembers) {
+        PbSim p = sim(viewServiceMembers, 3, 1, LinkSettings.RELIABLE);
         for (int n = 1; n <= 3; n++) p.start(n);
         p.pollView(PbSim::hasPrimaryAndBackup, 2 * SECOND);
         p.poll(p::stable, 2 * SECOND);
         p.put(0, "k", "before");
         var before = p.view();
-        p.c.crash(VS);
+        p.crashViewService();
         p.sleep(SECOND / 2);
-        p.c.restart(VS);
+        p.restartViewService();
         p.sleep(2 * SECOND);
         assertThat(p.view()).isEqualTo(before);
         p.check(1, "k", "before");
@@ -174,9 +184,10 @@ class PbWholeClusterCrashTest {
      * stuck for good; now the primary's disk qualifies, it becomes primary of the next view with
      * its recovered state, and the backup, when it returns, rejoins through a state transfer.
      */
-    @Test
-    void aRestartedPrimaryWithoutBackupResumesFromItsDisk() {
-        PbSim p = sim(5, 1, LinkSettings.RELIABLE);
+    @ParameterizedTest(name = "view service members {0}")
+    @ValueSource(ints = {1, 3})
+    void aRestartedPrimaryWithoutBackupResumesFromItsDisk(int viewServiceMembers) {
+        PbSim p = sim(viewServiceMembers, 5, 1, LinkSettings.RELIABLE);
         p.start(1);
         p.pollView(v -> v.primary() != null, SECOND);
         p.start(2);

@@ -7,17 +7,20 @@ import io.replikv.core.NodeStatus;
 import io.replikv.core.client.Outcome;
 import io.replikv.sim.Cluster;
 import io.replikv.sim.Commands;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Goal: the 2pc happy path on a reliable network — the first view forms with every replica, a
  * write through any replica is applied by all of them before it is acknowledged, reads at any
  * replica see it, and status reports the mode, role, view and members.
+ * Each runs with the single group view service and with the replicated one (three members).
  */
 class TwoPcBasicTest {
-    @Test
-    void writesThroughAnyReplicaReachEveryReplica() {
-        Cluster c = start(1, 3, 1);
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void writesThroughAnyReplicaReachEveryReplica(Vs vs) {
+        Cluster c = start(vs, 1, 3, 1);
         c.put(0, "a", "1", 200);
         c.append(0, "a", "2", 200);
         assertThat(c.get(0, "a", 200)).as(c.seedHint()).isEqualTo("12");
@@ -27,9 +30,10 @@ class TwoPcBasicTest {
         assertAgreement(c);
     }
 
-    @Test
-    void statusShowsModeRoleViewAndMembers() {
-        Cluster c = start(2, 3, 1);
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void statusShowsModeRoleViewAndMembers(Vs vs) {
+        Cluster c = start(vs, 2, 3, 1);
         c.put(0, "k", "v", 200);
         NodeStatus s = replica(c, c.server(1)).status();
         assertThat(s.mode()).isEqualTo("2pc");
@@ -40,9 +44,10 @@ class TwoPcBasicTest {
         assertThat(s.applied()).isEqualTo(1);
     }
 
-    @Test
-    void puthashAndDeleteAgreeEverywhere() {
-        Cluster c = start(3, 3, 2);
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void puthashAndDeleteAgreeEverywhere(Vs vs) {
+        Cluster c = start(vs, 3, 3, 2);
         Outcome o = c.call(0, Commands.putHash("h", "x"), 200);
         assertThat(Commands.valueOf(o)).isEqualTo("");
         o = c.call(1, Commands.putHash("h", "y"), 200);

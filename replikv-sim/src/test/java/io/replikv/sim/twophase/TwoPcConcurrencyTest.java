@@ -9,22 +9,25 @@ import io.replikv.sim.Cluster;
 import io.replikv.sim.LinkSettings;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Goal: conflicting writes to one key through different coordinators are serialized — each
  * commits once, in one order on every replica — on a reliable network and on one that drops,
  * delays, reorders and duplicates messages (the 6.824 "concurrent appends" checker: every
  * client's elements appear exactly once and in its order; replicas end with equal digests).
+ * Each runs with the single group view service and with the replicated one (three members).
  */
 class TwoPcConcurrencyTest {
     private static final int CLIENTS = 5;
     private static final int APPENDS = 15;
 
-    @Test
-    void concurrentAppendsToOneKeyApplyOnceInOneOrder() {
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void concurrentAppendsToOneKeyApplyOnceInOneOrder(Vs vs) {
         for (long seed = 1; seed <= 3; seed++) {
-            Cluster c = start(seed, 3, CLIENTS);
+            Cluster c = start(vs, seed, 3, CLIENTS);
             Map<Integer, List<Outcome>> outcomes = runClosedLoop(c, APPENDS, ci -> i -> appendElement("k", ci, i), 20_000);
             outcomes.forEach((ci, list) -> c.check("client " + ci + " outcomes", () ->
                     assertThat(list).allSatisfy(o -> assertThat(o).isInstanceOf(Outcome.Ok.class))));
@@ -41,10 +44,11 @@ class TwoPcConcurrencyTest {
         }
     }
 
-    @Test
-    void concurrentAppendsOverAnUnreliableNetwork() {
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void concurrentAppendsOverAnUnreliableNetwork(Vs vs) {
         for (long seed = 11; seed <= 13; seed++) {
-            Cluster c = builder(seed, 3, CLIENTS)
+            Cluster c = builder(vs, seed, 3, CLIENTS)
                     .network(new LinkSettings(0.1, 1, 4, 0.05)).build();
             awaitView(c, c.servers(), 2_000);
             Map<Integer, List<Outcome>> outcomes = runClosedLoop(c, APPENDS, ci -> i -> appendElement("k", ci, i), 100_000);
@@ -62,9 +66,10 @@ class TwoPcConcurrencyTest {
         }
     }
 
-    @Test
-    void writesToDifferentKeysAgreeIncludingTheSessionTable() {
-        Cluster c = start(21, 3, CLIENTS);
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void writesToDifferentKeysAgreeIncludingTheSessionTable(Vs vs) {
+        Cluster c = start(vs, 21, 3, CLIENTS);
         runClosedLoop(c, 20, ci -> i -> io.replikv.sim.Commands.put("key" + (i % 7), "c" + ci + "-" + i), 20_000);
         assertAgreement(c);
         for (var s : c.servers()) {
@@ -72,12 +77,13 @@ class TwoPcConcurrencyTest {
         }
     }
 
-    @Test
-    void writesToManyKeysOverAReorderingNetworkApplyInOneOrderEverywhere() {
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void writesToManyKeysOverAReorderingNetworkApplyInOneOrderEverywhere(Vs vs) {
         // different keys do not conflict, so only the commit order keeps the session table (whose
         // eviction order is its apply order) identical on every replica
         for (long seed = 31; seed <= 33; seed++) {
-            Cluster c = builder(seed, 3, CLIENTS).network(LinkSettings.delayed(1, 6)).build();
+            Cluster c = builder(vs, seed, 3, CLIENTS).network(LinkSettings.delayed(1, 6)).build();
             awaitView(c, c.servers(), 2_000);
             runClosedLoop(c, 20, ci -> i -> io.replikv.sim.Commands.append("key" + ((ci * 3 + i) % 11), ci + "." + i), 50_000);
             c.tickUntil("every replica applied everything", () -> c.servers().stream()

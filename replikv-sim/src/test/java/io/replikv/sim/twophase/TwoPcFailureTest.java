@@ -12,7 +12,8 @@ import io.replikv.sim.Cluster;
 import io.replikv.sim.Commands;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Goal: failures of replicas and of the network never lose an acknowledged write, never apply a
@@ -21,15 +22,16 @@ import org.junit.jupiter.api.Test;
  * transfer and then has every update; a replica partitioned away completes no write and serves
  * no stale read; the view change settles the transactions a crashed coordinator left in doubt
  * (abort if no survivor committed, commit if one did) and one a crashed participant voted on.
+ * Each runs with the single group view service and with the replicated one (three members).
  */
 class TwoPcFailureTest {
     private static final ClientConfig PATIENT = new ClientConfig(40, 10, 0);
 
     /** Client c1 talks only to n1 (to steer the coordinator); the others know every replica. */
-    private static Cluster pinnedToN1(long seed, long c1OperationTicksMax) {
+    private static Cluster pinnedToN1(Vs vs, long seed, long c1OperationTicksMax) {
         NodeId n1 = Cluster.serverId(0);
         ClientConfig c1Config = new ClientConfig(40, 10, c1OperationTicksMax);
-        return builder(seed, 3, 2).clients(2, (id, servers, prng) -> id.equals(Cluster.clientId(0))
+        return builder(vs, seed, 3, 2).clients(2, (id, servers, prng) -> id.equals(Cluster.clientId(0))
                 ? new ClientCore(id, List.of(n1), prng, c1Config)
                 : new ClientCore(id, servers, prng, PATIENT)).build();
     }
@@ -38,10 +40,11 @@ class TwoPcFailureTest {
         return Integer.parseInt(replica(c, id).status().details().get("inDoubt"));
     }
 
-    @Test
-    void aCrashedReplicaIsDroppedClientsContinueAndItRejoinsWithEveryUpdate() {
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void aCrashedReplicaIsDroppedClientsContinueAndItRejoinsWithEveryUpdate(Vs vs) {
         for (long seed = 1; seed <= 3; seed++) {
-            Cluster c = start(seed, 3, 3);
+            Cluster c = start(vs, seed, 3, 3);
             NodeId n2 = c.server(1);
             ClosedLoop loop = new ClosedLoop(c, 30, ci -> i -> appendElement("k", ci, i));
             c.tickUntil("some appends done", () -> loop.pump() || loop.completed() >= 10, 5_000);
@@ -63,13 +66,16 @@ class TwoPcFailureTest {
         }
     }
 
-    @Test
-    void aPartitionedReplicaCompletesNoWriteAndServesNoStaleRead() {
-        Cluster c = pinnedToN1(31, 300);
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void aPartitionedReplicaCompletesNoWriteAndServesNoStaleRead(Vs vs) {
+        Cluster c = pinnedToN1(vs, 31, 300);
         awaitView(c, c.servers(), 500);
         NodeId n1 = c.server(0);
         c.put(1, "k", "old", 500);
-        c.partition(Set.of(n1), Set.of(c.server(1), c.server(2), VS));
+        java.util.Set<NodeId> rest = new java.util.TreeSet<>(Set.of(c.server(1), c.server(2)));
+        rest.addAll(vsNodes(c));
+        c.partition(Set.of(n1), rest);
         Outcome write = c.call(0, Commands.put("k", "from-n1"), 1_000);
         assertThat(write).as(c.seedHint()).isNotInstanceOf(Outcome.Ok.class);
         awaitView(c, List.of(c.server(1), c.server(2)), 1_000);
@@ -84,9 +90,10 @@ class TwoPcFailureTest {
         assertAgreement(c);
     }
 
-    @Test
-    void aCoordinatorCrashAfterPrepareIsSettledAsAbort() {
-        Cluster c = pinnedToN1(41, 0);
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void aCoordinatorCrashAfterPrepareIsSettledAsAbort(Vs vs) {
+        Cluster c = pinnedToN1(vs, 41, 0);
         awaitView(c, c.servers(), 500);
         NodeId n1 = c.server(0), n2 = c.server(1), n3 = c.server(2);
         c.put(1, "k", "before", 500);
@@ -104,9 +111,10 @@ class TwoPcFailureTest {
         assertThat(TwoPcConcurrencyTest.valueAt(c, n1, "k")).isEqualTo("after");
     }
 
-    @Test
-    void aCoordinatorCrashAfterAPartialCommitIsSettledAsCommit() {
-        Cluster c = pinnedToN1(51, 0);
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void aCoordinatorCrashAfterAPartialCommitIsSettledAsCommit(Vs vs) {
+        Cluster c = pinnedToN1(vs, 51, 0);
         awaitView(c, c.servers(), 500);
         NodeId n1 = c.server(0), n2 = c.server(1), n3 = c.server(2);
         c.put(1, "k", "before", 500);
@@ -122,9 +130,10 @@ class TwoPcFailureTest {
         assertAgreement(c);
     }
 
-    @Test
-    void aParticipantCrashAfterVotingDelaysTheWriteUntilTheViewChange() {
-        Cluster c = pinnedToN1(61, 0);
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void aParticipantCrashAfterVotingDelaysTheWriteUntilTheViewChange(Vs vs) {
+        Cluster c = pinnedToN1(vs, 61, 0);
         awaitView(c, c.servers(), 500);
         NodeId n2 = c.server(1), n3 = c.server(2);
         Cluster.Invocation put = c.invoke(0, Commands.put("k", "v"));
@@ -139,10 +148,11 @@ class TwoPcFailureTest {
         assertAgreement(c);
     }
 
-    @Test
-    void aRetriedWriteThroughAnotherCoordinatorAppliesOnce() {
+    @ParameterizedTest
+    @EnumSource(Vs.class)
+    void aRetriedWriteThroughAnotherCoordinatorAppliesOnce(Vs vs) {
         // c2's first attempt goes to a coordinator whose replies are lost; it retries elsewhere with the same tag
-        Cluster c = start(71, 3, 1);
+        Cluster c = start(vs, 71, 3, 1);
         c.put(0, "k", "", 500);
         NodeId first = io.replikv.core.NodeId.of(c.node(c.client(0)).status().leader().name());
         c.cut(first, c.client(0));

@@ -2,7 +2,12 @@ package io.replikv.sim.twophase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.replikv.core.Node;
 import io.replikv.core.NodeId;
+import io.replikv.core.codec.Codec;
+import io.replikv.core.raft.RaftConfig;
+import io.replikv.core.replicated.ReplicatedConfig;
+import io.replikv.core.replicated.ReplicatedNode;
 import io.replikv.core.client.ClientConfig;
 import io.replikv.core.client.Outcome;
 import io.replikv.core.kv.Command;
@@ -20,9 +25,34 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
 
-/** Builds 2pc clusters (replicas n1..nN, the group view service "vs", clients) and drives workloads on them. */
+/**
+ * Builds 2pc clusters (replicas n1..nN, the group view service — one node "vs", or three members
+ * vs1..vs3 of a {@link ReplicatedNode} group — and clients) and drives workloads on them.
+ */
 final class TwoPcHarness {
     static final NodeId VS = NodeId.of("vs");
+
+    /** How the group view service runs: one process, or replicated over three members. */
+    enum Vs { SINGLE, REPLICATED }
+
+    /** The members of the replicated group view service, three by default. */
+    static final List<NodeId> VS_MEMBERS = vsMemberIds(3);
+
+    static List<NodeId> vsMemberIds(int count) {
+        List<NodeId> ids = new ArrayList<>();
+        for (int i = 1; i <= count; i++) ids.add(NodeId.of("vs" + i));
+        return List.copyOf(ids);
+    }
+
+    /** Raft timing of the replicated view service: the defaults (elections after 30..60 ticks). */
+    static final RaftConfig VS_RAFT = RaftConfig.DEFAULT;
+
+    /**
+     * Batching as in production, and a compaction every 200 entries: often enough that runs restart
+     * the inner copies many times, rarely enough that the restarts (which reset the failure detector)
+     * leave the 20-tick dead time room to drop a dead replica (about 200 ticks between compactions).
+     */
+    static final ReplicatedConfig VS_REPLICATED = ReplicatedConfig.DEFAULT.withCompactionIntervalEntries(200);
 
     /** Fast timing for tests: a ping every 5 ticks, dead after 4 missed (20 ticks). */
     static final TwoPcConfig CONFIG = new TwoPcConfig(5, 4, 20, 10, 10, 8, 64, 256);
@@ -33,27 +63,78 @@ final class TwoPcHarness {
     private TwoPcHarness() {}
 
     static Cluster.Builder builder(long seed, int replicas, int clients) {
+        return builder(Vs.SINGLE, seed, replicas, clients);
+    }
+
+    static Cluster.Builder builder(Vs vs, long seed, int replicas, int clients) {
+        if (vs == Vs.REPLICATED) return replicatedBuilder(seed, replicas, clients, VS_MEMBERS.size(), VS_REPLICATED);
         List<NodeId> peers = Cluster.serverIds(replicas);
         return Cluster.builder().seed(seed)
-                .servers(replicas, (id, prng, storage) -> new TwoPcReplicaCore(id, peers, VS, CONFIG, prng, storage))
-                .node(VS, (id, prng, storage) -> new GroupViewCore(id, peers, CONFIG, storage))
                 .clients(clients, ClientFactory.core(CLIENT))
-                .network(LinkSettings.RELIABLE);
+                .network(LinkSettings.RELIABLE)
+                .servers(replicas, (id, prng, storage) -> new TwoPcReplicaCore(id, peers, VS, CONFIG, prng, storage))
+                .node(VS, (id, prng, storage) -> new GroupViewCore(id, peers, CONFIG, storage));
+    }
+
+    /** A cluster whose group view service is replicated over {@code vsMembers} members vs1..vsN. */
+    static Cluster.Builder replicatedBuilder(long seed, int replicas, int clients, int vsMembers, ReplicatedConfig config) {
+        List<NodeId> peers = Cluster.serverIds(replicas);
+        List<NodeId> members = vsMemberIds(vsMembers);
+        Cluster.Builder b = Cluster.builder().seed(seed)
+                .clients(clients, ClientFactory.core(CLIENT))
+                .network(LinkSettings.RELIABLE)
+                .servers(replicas, (id, prng, storage) -> new TwoPcReplicaCore(id, peers, members, CONFIG, prng, storage));
+        for (NodeId m : members) {
+            b.node(m, (id, prng, storage) -> new ReplicatedNode(id, members, storage, prng, VS_RAFT, Codec.standard(),
+                    inner -> new GroupViewCore(VS, peers, CONFIG, inner), config));
+        }
+        return b;
     }
 
     /** A started cluster whose first view holds every replica. */
     static Cluster start(long seed, int replicas, int clients) {
-        Cluster c = builder(seed, replicas, clients).build();
-        awaitView(c, c.servers(), 500);
+        return start(Vs.SINGLE, seed, replicas, clients);
+    }
+
+    static Cluster start(Vs vs, long seed, int replicas, int clients) {
+        Cluster c = builder(vs, seed, replicas, clients).build();
+        awaitView(c, c.servers(), vs == Vs.SINGLE ? 500 : 1_000);
         return c;
+    }
+
+    /** The nodes of the group view service: "vs", or the replicated members. */
+    static List<NodeId> vsNodes(Cluster c) {
+        if (c.simulator().nodes().contains(VS)) return List.of(VS);
+        return c.simulator().nodes().stream().filter(n -> n.name().matches("vs[0-9]+")).sorted().toList();
+    }
+
+    /** The live member of the replicated view service that has applied most (the leader on ties), or null. */
+    static ReplicatedNode vsLeader(Cluster c) {
+        ReplicatedNode best = null;
+        for (NodeId m : vsNodes(c)) {
+            if (!c.alive(m)) continue;
+            ReplicatedNode n = c.node(m, ReplicatedNode.class);
+            if (best == null || n.appliedIndex() > best.appliedIndex()
+                    || n.appliedIndex() == best.appliedIndex() && n.isLeader()) {
+                best = n;
+            }
+        }
+        return best;
     }
 
     static TwoPcReplicaCore replica(Cluster c, NodeId id) {
         return c.node(id, TwoPcReplicaCore.class);
     }
 
+    /**
+     * The group view service: the single node, or the copy of the replicated member that applied
+     * most (with every member crashed, the last copy of the first member: it still holds the view).
+     */
     static GroupViewCore viewService(Cluster c) {
-        return c.node(VS, GroupViewCore.class);
+        if (c.simulator().nodes().contains(VS)) return c.node(VS, GroupViewCore.class);
+        ReplicatedNode best = vsLeader(c);
+        Node inner = best != null ? best.inner() : c.node(vsNodes(c).getFirst(), ReplicatedNode.class).inner();
+        return (GroupViewCore) inner;
     }
 
     /** Ticks until the installed view has exactly {@code members} and each of them installed it. */

@@ -9,9 +9,13 @@ import io.replikv.core.pb.PbConfig;
 import io.replikv.core.pb.PbServerCore;
 import io.replikv.core.viewservice.View;
 import io.replikv.core.viewservice.ViewServiceConfig;
-import io.replikv.core.vsraft.ReplicatedViewServiceNode;
+import io.replikv.core.viewservice.ViewServiceCore;
+import io.replikv.core.replicated.ReplicatedConfig;
+import io.replikv.core.replicated.ReplicatedNode;
 import io.replikv.sim.Cluster;
+import io.replikv.sim.DiskSettings;
 import io.replikv.sim.LinkSettings;
+import io.replikv.sim.pb.ReplicatedPbViewService;
 import io.replikv.sim.NodeFactory;
 import io.replikv.sim.check.CheckResult;
 import io.replikv.sim.check.LinearizabilityChecker;
@@ -22,10 +26,14 @@ import java.util.TreeSet;
 
 /**
  * Mode pb with a replicated view service on the simulator: view-service members vs1..vsN (a Raft
- * group, each with its own simulated disk), pb servers s1, s2, ... started and killed by the test,
- * clients c1.. that know every view-service member. One tick is 10 ms, as in the pb suites.
+ * group of {@link ReplicatedNode}s over {@code ViewServiceCore}, each with its own simulated disk;
+ * {@link ReplicatedPbViewService}), pb servers s1, s2,
+ * ... started and killed by the test (journalling on their simulated disks), clients c1.. that know
+ * every view-service member. One tick is 10 ms, as in the pb suites.
  */
 final class VsRaftPbSim {
+    static final ReplicatedConfig REPLICATED = ReplicatedPbViewService.REPLICATED;
+
     static final long SECOND = 100;
     static final long PING_INTERVAL = ViewServiceConfig.PING_INTERVAL_TICKS_DEFAULT;
     static final long DEAD_TIME = PING_INTERVAL * ViewServiceConfig.DEAD_PINGS_DEFAULT;
@@ -37,21 +45,28 @@ final class VsRaftPbSim {
     private final TreeSet<NodeId> started = new TreeSet<>();
 
     VsRaftPbSim(long seed, int viewServiceMembers, int backups, int clients, LinkSettings network) {
+        this(seed, viewServiceMembers, backups, clients, network, DiskSettings.IMMEDIATE, PbConfig.DEFAULT, REPLICATED);
+    }
+
+    VsRaftPbSim(long seed, int viewServiceMembers, int backups, int clients, LinkSettings network,
+                DiskSettings disk, PbConfig serverConfig, ReplicatedConfig replicated) {
         this.viewServices = vsIds(viewServiceMembers);
         List<NodeId> vs = viewServices;
         // the recovered storage, so a restarted server journals on the disk it recovered from
-        this.serverFactory = (id, prng, storage) -> new PbServerCore(id, vs, PbConfig.DEFAULT, storage);
+        this.serverFactory = (id, prng, storage) -> new PbServerCore(id, vs, serverConfig, storage);
         ViewServiceConfig config = ViewServiceConfig.DEFAULT.withBackupsMax(backups);
         Cluster.Builder b = Cluster.builder().seed(seed);
         for (NodeId m : vs) {
-            b.node(m, (id, prng, storage) -> new ReplicatedViewServiceNode(id, vs, storage, prng, config));
+            b.node(m, (id, prng, storage) -> ReplicatedPbViewService.member(id, vs, storage, prng, config, replicated));
         }
         this.c = b.clients(clients, (id, known, prng) -> new PbClientCore(id, known, prng, PbClientConfig.DEFAULT))
                 .clientServers(vs)
                 .network(network)
+                .disk(disk)
                 .build();
         c.afterEachTick("synced servers at the same index hold the same state", this::checkSameIndexSameState);
         c.afterEachTick("committed views agree", this::checkCommittedViewsAgree);
+        c.afterEachTick("copies of the view service agree", () -> ReplicatedPbViewService.checkCopiesAgree(c, vs));
     }
 
     static List<NodeId> vsIds(int n) {
@@ -74,16 +89,38 @@ final class VsRaftPbSim {
         return id;
     }
 
-    ReplicatedViewServiceNode member(NodeId id) {
-        return c.node(id, ReplicatedViewServiceNode.class);
+    ReplicatedNode member(NodeId id) {
+        return c.node(id, ReplicatedNode.class);
+    }
+
+    /** The member's copy of the view service. */
+    ViewServiceCore inner(NodeId id) {
+        return ReplicatedPbViewService.inner(member(id));
+    }
+
+    /** The view the member's copy holds (committed: copies apply committed inputs only). */
+    View memberView(NodeId id) {
+        return inner(id).view();
+    }
+
+    boolean memberAcknowledged(NodeId id) {
+        return inner(id).acknowledged();
+    }
+
+    boolean isLeader(NodeId id) {
+        return member(id).isLeader();
+    }
+
+    long term(NodeId id) {
+        return member(id).core().term();
     }
 
     /** The live leader with the newest term, or null. */
     NodeId leader() {
         NodeId best = null;
         for (NodeId m : viewServices) {
-            if (!c.alive(m) || !member(m).isLeader()) continue;
-            if (best == null || member(m).core().term() > member(best).core().term()) best = m;
+            if (!c.alive(m) || !isLeader(m)) continue;
+            if (best == null || term(m) > term(best)) best = m;
         }
         return best;
     }
@@ -95,20 +132,19 @@ final class VsRaftPbSim {
 
     /** The newest view any member has applied (committed), and whether it is acknowledged there. */
     View view() {
-        return newest().view();
+        return memberView(newest());
     }
 
     boolean acknowledged() {
-        return newest().acknowledged();
+        return memberAcknowledged(newest());
     }
 
-    private ReplicatedViewServiceNode newest() {
-        ReplicatedViewServiceNode best = null;
+    private NodeId newest() {
+        NodeId best = null;
         for (NodeId m : viewServices) {
-            ReplicatedViewServiceNode node = member(m);
-            if (best == null || node.view().number() > best.view().number()
-                    || node.view().number() == best.view().number() && node.acknowledged()) {
-                best = node;
+            if (best == null || memberView(m).number() > memberView(best).number()
+                    || memberView(m).number() == memberView(best).number() && memberAcknowledged(m)) {
+                best = m;
             }
         }
         return best;
@@ -136,7 +172,7 @@ final class VsRaftPbSim {
     private void checkCommittedViewsAgree() {
         TreeMap<Long, View> seen = new TreeMap<>();
         for (NodeId m : viewServices) {
-            View v = member(m).view();
+            View v = memberView(m);
             View other = seen.putIfAbsent(v.number(), v);
             if (other != null && !other.equals(v)) throw new AssertionError("members disagree on " + other + " / " + v);
         }

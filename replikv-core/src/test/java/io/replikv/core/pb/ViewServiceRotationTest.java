@@ -1,14 +1,10 @@
-package io.replikv.core.vsraft;
+package io.replikv.core.pb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replikv.core.Envelope;
 import io.replikv.core.NodeId;
 import io.replikv.core.kv.Command;
-import io.replikv.core.pb.PbClientConfig;
-import io.replikv.core.pb.PbClientCore;
-import io.replikv.core.pb.PbConfig;
-import io.replikv.core.pb.PbServerCore;
 import io.replikv.core.util.Bytes;
 import io.replikv.core.util.Prng;
 import io.replikv.core.viewservice.View;
