@@ -101,6 +101,15 @@ public final class ServerMetrics {
         count("replikv_node_inbox_rejected_total", "Inputs refused because the node inbox was full.", "kind=\"" + kind + "\"");
     }
 
+    /** One storage sync (group commit) covered the writes of {@code inputs} node inputs. */
+    public void synced(int inputs) {
+        count("replikv_storage_syncs_total", "Storage syncs by the node thread (one per group commit).", "");
+        families.computeIfAbsent("replikv_storage_synced_inputs_total",
+                n -> new Family("Node inputs whose writes a group-commit sync covered (divide by syncs: inputs per sync).", "counter"));
+        counters.computeIfAbsent("replikv_storage_synced_inputs_total", n -> new ConcurrentHashMap<>())
+                .computeIfAbsent("", l -> new LongAdder()).add(inputs);
+    }
+
     public void tick() {
         count("replikv_node_ticks_total", "Ticks delivered to the node.", "");
     }

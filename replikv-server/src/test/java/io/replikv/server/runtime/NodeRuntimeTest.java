@@ -50,8 +50,14 @@ class NodeRuntimeTest {
     private final CompletableFuture<Throwable> fatal = new CompletableFuture<>();
     private NodeRuntime runtime;
 
+    private final ServerMetrics metrics = new ServerMetrics();
+
     private NodeRuntime start(Node node, Storage storage) {
-        runtime = new NodeRuntime(node, storage, transport, new ServerMetrics(), (id, cause) -> fatal.complete(cause), 10);
+        return start(node, storage, 10);
+    }
+
+    private NodeRuntime start(Node node, Storage storage, int tickMs) {
+        runtime = new NodeRuntime(node, storage, transport, metrics, (id, cause) -> fatal.complete(cause), tickMs);
         transport.start(runtime);
         runtime.start();
         return runtime;
@@ -130,6 +136,67 @@ class NodeRuntimeTest {
         assertThat(events).containsExactly("reply 1", "apply", "sync", "reply 2");
         assertThat(memory.get("term")).contains(Bytes.of("3"));
         assertThat(transport.sent).extracting(RecordingTransport.Sent::to).containsExactly(NodeId.of("n2"));
+    }
+
+    /**
+     * Group commit: inputs that queue up while the node thread is busy share one sync (at most
+     * GROUP_COMMIT_INPUTS_MAX inputs per sync), and no message that waited for persistence leaves
+     * before a sync that covers its own write.
+     */
+    @Test
+    void inputsThatQueueUpShareOneSyncAndNoReplyOvertakesIt() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        MemoryStorage memory = new MemoryStorage();
+        Storage storage = new Storage() {
+            @Override public StableStore stable() { return memory.stable(); }
+            @Override public LogStore log() { return memory.log(); }
+            @Override public SnapshotStore snapshots() { return memory.snapshots(); }
+            @Override public void apply(PersistOp op) {
+                events.add("apply " + ((PersistOp.PutStable) op).key());
+                memory.apply(op);
+            }
+            @Override public void sync() { events.add("sync"); }
+        };
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        NodeId conn = NodeId.of("c1");
+        int[] seq = {0};
+        start(new ScriptedCore(out -> {
+            int n = ++seq[0];
+            if (n == 1) {
+                blocked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            out.persist(new PersistOp.PutStable("k" + n, Bytes.of("v")));
+            out.sendAfterPersist(conn, new ClientReply(n, new Reply.Applied(Result.WRITTEN)));
+        }), storage, RuntimeLimits.TICK_MS_MAX);
+        int inputs = RuntimeLimits.GROUP_COMMIT_INPUTS_MAX + 44;
+        CountDownLatch replies = new CountDownLatch(inputs);
+        runtime.registerConnection(r -> {
+            events.add("reply " + r.correlation());
+            replies.countDown();
+        });
+        ClientRequest req = new ClientRequest(1, Request.untagged(new Command.Get(Bytes.of("k"))));
+        runtime.submit(conn, req);
+        assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 1; i < inputs; i++) assertThat(runtime.submit(conn, req)).isTrue();
+        release.countDown();
+        assertThat(replies.await(30, TimeUnit.SECONDS)).isTrue();
+
+        long syncs = events.stream().filter("sync"::equals).count();
+        // 300 inputs queued behind one busy input: two group commits (a tick may add a third)
+        assertThat(syncs).isBetween(2L, 3L);
+        assertThat(metrics.counter("replikv_storage_syncs_total", "")).isEqualTo(syncs);
+        for (int n = 1; n <= inputs; n++) {
+            int applied = events.indexOf("apply k" + n);
+            int replied = events.indexOf("reply " + n);
+            assertThat(applied).as("input %d written", n).isNotNegative();
+            assertThat(events.subList(applied, replied)).as("a sync between write %d and its reply", n).contains("sync");
+        }
     }
 
     @Test
