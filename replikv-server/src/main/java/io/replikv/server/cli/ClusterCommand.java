@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * {@code replikv cluster}: a whole local cluster, one OS process per node (this same program,
  * started again with {@code java -cp}), on 127.0.0.1. Node i serves clients on P+i, peers on
  * P+100+i and HTTP on P+200+i; the view service (modes pb and 2pc) has peer port P+100 and HTTP
- * P+200. With {@code --viewservices N} (mode pb) the view service is a Raft group vs1..vsN, member
+ * P+200. With {@code --viewservices N} (modes pb and 2pc) the view service is a Raft group vs1..vsN, member
  * j on peer port P+100-10*(j-1) and HTTP P+200-10*(j-1) (vs1 on P+100, vs2 on P+90, vs3 on P+80,
  * ...), below the nodes' peer and HTTP ports. Prints one line per process, writes
  * {@code DATA/cluster.json} ({@link ClusterFile}), then "ready" once every node answers /readyz;
@@ -67,7 +67,7 @@ public final class ClusterCommand implements Callable<Integer> {
     int backups = 1;
 
     @Option(names = "--viewservices", defaultValue = "1",
-            description = "Modes pb: view-service members, 1 (a single process) or 3..7 (a Raft group; 3 or 5 is usual) "
+            description = "Modes pb and 2pc: view-service members, 1 (a single process) or 3..7 (a Raft group; 3 or 5 is usual) "
                     + "(default: ${DEFAULT-VALUE}).")
     int viewServices = 1;
 
@@ -158,7 +158,7 @@ public final class ClusterCommand implements Callable<Integer> {
                     l.serverArgs(), logFile(l.name()).toString(), ClusterFile.STARTED_BY_CLUSTER));
         }
         out.flush();
-        new ClusterFile(ClusterFile.FORMAT, mode, plan.size() - (viewService() ? 1 : 0), basePort, tickMs, dir().toString(),
+        new ClusterFile(ClusterFile.FORMAT, mode, (int) plan.stream().filter(l -> l.role().equals("server")).count(), basePort, tickMs, dir().toString(),
                 ProcessHandle.current().pid(), members).write(data);
         String notReady = awaitReady();
         if (notReady != null) {
@@ -199,17 +199,13 @@ public final class ClusterCommand implements Callable<Integer> {
         List<Launch> plan = new ArrayList<>();
         String viewServiceFlag = address(basePort + 100);
         if (viewService && viewServices > 1) {
-            viewServiceFlag = planViewServiceGroup(plan);
+            viewServiceFlag = planViewServiceGroup(plan, n);
         } else if (viewService) {
             List<String> vsArgs = new ArrayList<>(List.of("viewservice", "--mode", mode, "--name", "vs",
                     "--peer", address(basePort + 100), "--http", address(basePort + 200),
                     "--data", dir.resolve("vs").toString(), "--tick-ms", Integer.toString(tickMs)));
             if (mode.equals("pb")) vsArgs.addAll(List.of("--backups", Integer.toString(backups)));
-            if (mode.equals("2pc")) {
-                List<String> names = new ArrayList<>();
-                for (int i = 1; i <= n; i++) names.add("n" + i);
-                vsArgs.addAll(List.of("--members", String.join(",", names)));
-            }
+            if (mode.equals("2pc")) vsArgs.addAll(List.of("--members", replicaList(n)));
             plan.add(new Launch("vs", "viewservice", vsArgs, null, address(basePort + 100), address(basePort + 200),
                     basePort + 200));
         }
@@ -233,8 +229,8 @@ public final class ClusterCommand implements Callable<Integer> {
 
     private void checkViewServices(boolean viewService, int n) {
         if (viewServices == 1) return;
-        if (!mode.equals("pb")) {
-            throw new IllegalArgumentException("--viewservices is for mode pb (mode 2pc runs one view service)");
+        if (!viewService) {
+            throw new IllegalArgumentException("--viewservices is for modes pb and 2pc (mode " + mode + " has no view service)");
         }
         if (viewServices < 3 || viewServices > VIEW_SERVICES_MAX) {
             throw new IllegalArgumentException("--viewservices must be 1 or 3.." + VIEW_SERVICES_MAX);
@@ -247,7 +243,7 @@ public final class ClusterCommand implements Callable<Integer> {
     }
 
     /** Plans view-service members vs1..vsN; returns the servers' --viewservice value. */
-    private String planViewServiceGroup(List<Launch> plan) {
+    private String planViewServiceGroup(List<Launch> plan, int n) {
         List<String> members = new ArrayList<>();
         for (int j = 1; j <= viewServices; j++) {
             members.add("vs" + j + "=" + address(viewServicePeerPort(j)));
@@ -258,11 +254,19 @@ public final class ClusterCommand implements Callable<Integer> {
             String name = "vs" + j;
             int http = viewServicePeerPort(j) + 100;
             List<String> args = new ArrayList<>(List.of("viewservice", "--mode", mode, "--name", name, "--peers", all,
-                    "--http", address(http), "--data", dir.resolve(name).toString(), "--tick-ms", Integer.toString(tickMs),
-                    "--backups", Integer.toString(backups)));
+                    "--http", address(http), "--data", dir.resolve(name).toString(), "--tick-ms", Integer.toString(tickMs)));
+            if (mode.equals("pb")) args.addAll(List.of("--backups", Integer.toString(backups)));
+            if (mode.equals("2pc")) args.addAll(List.of("--members", replicaList(n)));
             plan.add(new Launch(name, "viewservice", args, null, address(viewServicePeerPort(j)), address(http), http));
         }
         return all;
+    }
+
+    /** Mode 2pc: the replicas n1..nN the group view service decides over. */
+    private static String replicaList(int n) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= n; i++) names.add("n" + i);
+        return String.join(",", names);
     }
 
     /** Member j (1-based) of a replicated view service: P+100, P+90, P+80, ... */

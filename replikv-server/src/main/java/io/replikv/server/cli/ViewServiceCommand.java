@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code replikv viewservice}: the view service of modes pb and 2pc, hosted like any other core
  * (one event-loop thread, the peer transport, HTTP status) but with no client port. With
- * {@code --peers} (mode pb) it runs one member of a replicated view service, a Raft group that
- * keeps its term, vote and log in {@code --data} (docs/viewservice.md).
+ * {@code --peers} it runs one member of a replicated view service, a Raft group that keeps its
+ * term, vote and log in {@code --data} (docs/viewservice.md): for mode pb the bespoke
+ * {@code vsraft} node, for mode 2pc the group view service run as a replicated state machine.
  */
 @Command(name = "viewservice", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the view service of mode pb (primary + backups) or 2pc (the replica group).")
@@ -36,7 +37,7 @@ final class ViewServiceCommand implements Callable<Integer> {
             description = "Peer address servers ping (default: this member's address in --peers, else 127.0.0.1:7100).")
     HostPort peer;
 
-    @Option(names = "--peers", description = "Mode pb, replicated: every member of the view service, NAME=HOST:PORT,... "
+    @Option(names = "--peers", description = "Replicated: every member of the view service, NAME=HOST:PORT,... "
             + "(3 or 5 members; this one, named by --name, included).")
     String peers;
 
@@ -87,9 +88,6 @@ final class ViewServiceCommand implements Callable<Integer> {
     static final String DEFAULT_PEER = "127.0.0.1:7100";
 
     private ModeFactory replicatedFactory(List<PeerSpec> members) {
-        if (!mode.equals("pb")) {
-            throw new IllegalArgumentException("--peers (a replicated view service) is for mode pb only; mode 2pc runs one view service");
-        }
         if (members.stream().map(PeerSpec::name).distinct().count() != members.size()) {
             throw new IllegalArgumentException("--peers names a member twice: " + peers);
         }
@@ -99,19 +97,26 @@ final class ViewServiceCommand implements Callable<Integer> {
         if (members.size() < 3) {
             throw new IllegalArgumentException("a replicated view service has at least 3 members (a majority must survive one failure)");
         }
-        return new io.replikv.server.runtime.ReplicatedViewServiceModeFactory(backups);
+        return switch (mode) {
+            case "pb" -> new io.replikv.server.runtime.ReplicatedViewServiceModeFactory(backups);
+            case "2pc" -> new io.replikv.server.runtime.ReplicatedGroupViewModeFactory(replicaNames());
+            default -> throw new IllegalArgumentException("--mode must be pb or 2pc, not '" + mode + "'");
+        };
+    }
+
+    /** Mode 2pc: the replicas named by --members, validated, sorted, without repeats. */
+    private List<NodeId> replicaNames() {
+        List<NodeId> names = new ArrayList<>();
+        for (String m : members) {
+            PeerSpec.validateName(m.trim());
+            names.add(NodeId.of(m.trim()));
+        }
+        return names.stream().distinct().sorted().toList();
     }
 
     private ModeFactory factory() {
         return switch (mode) {
-            case "2pc" -> {
-                List<NodeId> names = new ArrayList<>();
-                for (String m : members) {
-                    PeerSpec.validateName(m.trim());
-                    names.add(NodeId.of(m.trim()));
-                }
-                yield new GroupViewModeFactory(names.stream().distinct().sorted().toList());
-            }
+            case "2pc" -> new GroupViewModeFactory(replicaNames());
             case "pb" -> new io.replikv.server.runtime.ViewServiceModeFactory(backups);
             default -> throw new IllegalArgumentException("--mode must be pb or 2pc, not '" + mode + "'");
         };

@@ -10,8 +10,8 @@ import java.util.TreeSet;
 
 /**
  * Mode 2pc: an equal replica that coordinates two-phase commits over the current view. Its
- * members are this node and every {@code --peers} entry; the view service ({@code --viewservice})
- * decides which of them are in the view. Ready once it is a replica of a view.
+ * members are this node and every {@code --peers} entry; the view service ({@code --viewservice}:
+ * one, or the members of a replicated one, pinged in turn) decides which of them are in the view. Ready once it is a replica of a view.
  */
 public final class TwoPcModeFactory implements ModeFactory {
     @Override
@@ -22,14 +22,12 @@ public final class TwoPcModeFactory implements ModeFactory {
     @Override
     public Node create(ModeContext context) {
         NodeConfig config = context.config();
-        if (config.viewServices().isEmpty()) throw new IllegalArgumentException("mode 2pc needs --viewservice HOST:PORT");
-        if (config.viewServices().size() > 1) {
-            // the 2pc group view service is not replicated yet (docs/viewservice.md)
-            throw new IllegalArgumentException("mode 2pc takes one view service (--viewservice HOST:PORT), not a list");
+        if (config.viewServices().isEmpty()) {
+            throw new IllegalArgumentException("mode 2pc needs --viewservice HOST:PORT (or NAME=HOST:PORT,... for a replicated one)");
         }
         TreeSet<NodeId> members = new TreeSet<>(config.peerNames());
         members.add(config.self());
-        return new TwoPcReplicaCore(config.self(), List.copyOf(members), config.viewServiceIds().getFirst(),
+        return new TwoPcReplicaCore(config.self(), List.copyOf(members), config.viewServiceIds(),
                 config(config.tickMs()), context.prng(), context.storage());
     }
 

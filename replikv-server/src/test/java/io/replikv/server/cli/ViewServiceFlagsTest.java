@@ -59,6 +59,19 @@ class ViewServiceFlagsTest {
     }
 
     @Test
+    void aTwoPcClusterWithThreeViewServiceMembersGivesThemTheReplicaList() throws Exception {
+        ClusterCommand c = new ClusterCommand();
+        new CommandLine(c).parseArgs("--mode", "2pc", "--nodes", "5", "--viewservices", "3", "--base-port", "8000", "--data", "d");
+        List<ClusterCommand.Launch> plan = c.plan();
+        assertThat(plan).extracting(ClusterCommand.Launch::name)
+                .containsExactly("vs1", "vs2", "vs3", "n1", "n2", "n3", "n4", "n5");
+        String members = "vs1=127.0.0.1:8100,vs2=127.0.0.1:8090,vs3=127.0.0.1:8080";
+        assertThat(plan.get(2).serverArgs()).containsSubsequence("viewservice", "--mode", "2pc", "--name", "vs3",
+                "--peers", members, "--members", "n1,n2,n3,n4,n5").doesNotContain("--backups");
+        assertThat(plan.get(7).serverArgs()).containsSubsequence("server", "--mode", "2pc").containsSubsequence("--viewservice", members);
+    }
+
+    @Test
     void aSingleViewServiceIsUnchanged() throws Exception {
         ClusterCommand c = new ClusterCommand();
         new CommandLine(c).parseArgs("--mode", "pb", "--base-port", "8000");
@@ -70,13 +83,14 @@ class ViewServiceFlagsTest {
 
     @Test
     void badShapesExitTwo() {
-        assertThat(runQuietly("cluster", "--mode", "2pc", "--viewservices", "3")).isEqualTo(ExitCodes.USAGE);
+        assertThat(runQuietly("cluster", "--mode", "raft", "--viewservices", "3")).as("raft has no view service")
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(runQuietly("cluster", "--mode", "pb", "--viewservices", "2")).isEqualTo(ExitCodes.USAGE);
         assertThat(runQuietly("cluster", "--mode", "pb", "--viewservices", "3", "--nodes", "80")).isEqualTo(ExitCodes.USAGE);
         assertThat(runQuietly("viewservice", "--name", "vs9", "--peers", "vs1=127.0.0.1:1,vs2=127.0.0.1:2,vs3=127.0.0.1:3"))
                 .as("--peers without this member").isEqualTo(ExitCodes.USAGE);
         assertThat(runQuietly("viewservice", "--mode", "2pc", "--name", "vs1", "--peers",
-                "vs1=127.0.0.1:1,vs2=127.0.0.1:2,vs3=127.0.0.1:3")).isEqualTo(ExitCodes.USAGE);
+                "vs1=127.0.0.1:1,vs2=127.0.0.1:2,vs3=127.0.0.1:3")).as("2pc without --members").isEqualTo(ExitCodes.USAGE);
         assertThat(runQuietly("viewservice", "--name", "vs1", "--peers", "vs1=127.0.0.1:1,vs2=127.0.0.1:2"))
                 .as("two members cannot survive a failure").isEqualTo(ExitCodes.USAGE);
     }

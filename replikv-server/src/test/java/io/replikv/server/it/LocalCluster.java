@@ -94,9 +94,26 @@ final class LocalCluster implements AutoCloseable {
 
     /** Node i's /v1/status JSON, or "" when it does not answer. */
     String status(int i) {
+        return statusAt(basePort + 200 + i);
+    }
+
+    /** View-service member {@code vs<j>}'s /v1/status JSON, or "" when it does not answer. */
+    String viewServiceStatus(int j) {
+        return statusAt(viewServiceHttpPort(j));
+    }
+
+    /** The view-service member (1-based, among {@code candidates}) that reports itself the Raft leader, or -1. */
+    int viewServiceLeader(List<Integer> candidates) {
+        for (int j : candidates) {
+            if (viewServiceStatus(j).matches("(?s).*\"role\"\\s*:\\s*\"leader\".*")) return j;
+        }
+        return -1;
+    }
+
+    private static String statusAt(int httpPort) {
         try {
             java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + (basePort + 200 + i) + "/v1/status"))
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/v1/status"))
                             .timeout(java.time.Duration.ofSeconds(5)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? r.body() : "";

@@ -2,68 +2,50 @@ package io.replikv.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Goal (issue raft, part 4): a real pb cluster whose view service is a 3-member Raft group
- * ({@code replikv cluster --mode pb --viewservices 3}). SIGKILL the view service's leader, then the
- * pb primary: the remaining view-service members elect a leader, it promotes the backup, and the
- * new primary serves every acknowledged write. The killed view-service member, restarted from its
- * data directory, rejoins the group.
+ * Goal (issue raft, part 4): real pb and 2pc clusters whose view service is a 3-member Raft group
+ * ({@code replikv cluster --mode pb|2pc --viewservices 3}) have no single point of failure.
+ * SIGKILL the view service's leader, then a server: the remaining view-service members elect a
+ * leader, it carries out the view change (pb: promotes the backup; 2pc: drops the dead replica
+ * after freezing and settling the survivors), and the cluster serves every acknowledged write. The
+ * killed view-service member, restarted from its data directory, rejoins the group.
  */
 class ReplicatedViewServiceIT {
-    private static final Pattern LEADER = Pattern.compile("\"role\"\\s*:\\s*\"leader\"");
     private static final Pattern KNOWS_LEADER = Pattern.compile("\"raftLeader\"\\s*:\\s*\"vs\\d\"");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-
-
-
-    private static String status(int httpPort) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/status"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+    /** Kills the view service's Raft leader and waits for the other two to elect one; returns the killed member. */
+    private static int killViewServiceLeader(LocalCluster c) throws Exception {
+        int vsLeader = c.viewServiceLeader(List.of(1, 2, 3));
+        assertThat(vsLeader).as("a view-service leader").isPositive();
+        assertThat(c.viewServiceStatus(vsLeader)).contains("\"term\"").contains("\"commitIndex\"");
+        c.kill9("vs" + vsLeader);
+        List<Integer> rest = new ArrayList<>(List.of(1, 2, 3));
+        rest.remove(Integer.valueOf(vsLeader));
+        LocalCluster.await("the remaining members elect a leader", 30, () -> c.viewServiceLeader(rest) > 0);
+        return vsLeader;
     }
 
-    /** The view-service member (1-based) that reports itself the Raft leader, or -1. */
-    private static int viewServiceLeader(LocalCluster c, List<Integer> candidates) {
-        for (int j : candidates) if (LEADER.matcher(status(c.viewServiceHttpPort(j))).find()) return j;
-        return -1;
+    private static void restartAndRejoin(LocalCluster c, int vsMember) throws Exception {
+        c.restart("vs" + vsMember);
+        LocalCluster.await("the restarted member rejoins", 30,
+                () -> KNOWS_LEADER.matcher(c.viewServiceStatus(vsMember)).find());
     }
 
     @Test
-    void theViewServiceLeaderAndThenThePrimaryDieAndANewPrimaryServes() throws Exception {
+    void pbTheViewServiceLeaderAndThenThePrimaryDieAndANewPrimaryServes() throws Exception {
         try (LocalCluster c = LocalCluster.start("pb", 3, 3)) {
             List<String> acked = new ArrayList<>();
             for (int k = 0; k < 6; k++) {
                 assertThat(c.append(1 + k % 3, "log", "a" + k + ";")).isTrue();
                 acked.add("a" + k + ";");
             }
-            int vsLeader = viewServiceLeader(c, List.of(1, 2, 3));
-            assertThat(vsLeader).as("a view-service leader").isPositive();
-            assertThat(status(c.viewServiceHttpPort(vsLeader))).contains("\"term\"").contains("\"acknowledged\"");
-            c.kill9("vs" + vsLeader);
-            List<Integer> rest = new ArrayList<>(List.of(1, 2, 3));
-            rest.remove(Integer.valueOf(vsLeader));
-            LocalCluster.await("the remaining members elect a leader", 30, () -> viewServiceLeader(c, rest) > 0);
+            assertThat(c.viewServiceStatus(c.viewServiceLeader(List.of(1, 2, 3)))).contains("\"acknowledged\"");
+            int vsLeader = killViewServiceLeader(c);
             assertThat(c.append(1, "log", "b;")).as("pb serves through the view service's failover").isTrue();
             acked.add("b;");
 
@@ -78,10 +60,49 @@ class ReplicatedViewServiceIT {
                     + (System.nanoTime() - killed) / 1_000_000 + " ms after SIGKILL of the primary");
             acked.add("c;");
             assertThat(c.get(other, "log")).isEqualTo(String.join("", acked));
+            restartAndRejoin(c, vsLeader);
+        }
+    }
 
-            c.restart("vs" + vsLeader);
-            LocalCluster.await("the restarted member rejoins", 30,
-                    () -> KNOWS_LEADER.matcher(status(c.viewServiceHttpPort(vsLeader))).find());
+    @Test
+    void twoPcTheViewServiceLeaderAndThenAReplicaDieAndTheGroupServesWithoutIt() throws Exception {
+        try (LocalCluster c = LocalCluster.start("2pc", 3, 3)) {
+            List<String> acked = new ArrayList<>();
+            for (int k = 0; k < 6; k++) {
+                assertThat(c.append(1 + k % 3, "log", "a" + k + ";")).isTrue();
+                acked.add("a" + k + ";");
+            }
+            int vsLeader = killViewServiceLeader(c);
+            assertThat(c.append(2, "log", "b;")).as("2pc serves through the view service's failover").isTrue();
+            acked.add("b;");
+
+            // n3 must be a member of the current view when it dies, so that the write below really
+            // waits for a view change run by the new view-service leader
+            for (int i = 1; i <= 3; i++) {
+                int node = i;
+                LocalCluster.await("n" + node + " is a replica of the view", 30, () -> "replica".equals(c.role(node)));
+            }
+            assertThat(c.status(1)).contains("\"view\":\"[n1, n2, n3]\"");
+            c.kill9("n3");
+            long killed = System.nanoTime();
+            // every write needs every replica of the view: this succeeds only once the new view
+            // service leader has dropped n3 (freeze, settle, install)
+            LocalCluster.await("a write succeeds after a replica died", 30, () -> c.append(1, "log", "c;"));
+            System.out.println("2pc view change under a replicated view service: first write "
+                    + (System.nanoTime() - killed) / 1_000_000 + " ms after SIGKILL of a replica");
+            acked.add("c;");
+            assertThat(c.status(1)).as("the write went through a view without n3").contains("\"view\":\"[n1, n2]\"");
+            assertThat(c.get(1, "log")).isEqualTo(String.join("", acked));
+            assertThat(c.get(2, "log")).isEqualTo(String.join("", acked));
+
+            c.restart("n3");
+            LocalCluster.await("the restarted replica is taken back after a state transfer", 30,
+                    () -> "replica".equals(c.role(3)));
+            assertThat(c.get(3, "log")).isEqualTo(String.join("", acked));
+            restartAndRejoin(c, vsLeader);
+            assertThat(c.append(3, "log", "d;")).isTrue();
+            acked.add("d;");
+            for (int i = 1; i <= 3; i++) assertThat(c.get(i, "log")).isEqualTo(String.join("", acked));
         }
     }
 }
