@@ -98,8 +98,8 @@ final class ViewServiceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("a replicated view service has at least 3 members (a majority must survive one failure)");
         }
         return switch (mode) {
-            case "pb" -> new io.replikv.server.runtime.ReplicatedViewServiceModeFactory(backups);
-            case "2pc" -> new io.replikv.server.runtime.ReplicatedGroupViewModeFactory(replicaNames());
+            case "pb" -> io.replikv.server.runtime.ReplicatedViewServiceModeFactory.pb(backups);
+            case "2pc" -> io.replikv.server.runtime.ReplicatedViewServiceModeFactory.twoPc(replicaNames());
             default -> throw new IllegalArgumentException("--mode must be pb or 2pc, not '" + mode + "'");
         };
     }
