@@ -161,6 +161,9 @@ public final class ReplicatedNode implements Node {
 
     /** A message for the inner node: the leader collects it, a follower relays it to the leader it knows. */
     private void onInput(NodeId from, Message message) {
+        // members speak to each other only through Raft and the relay types: anything else from a
+        // member (a runtime handshake, say) is no input of the service
+        if (memberSet.contains(from)) return;
         if (leading()) {
             collect(from, id, codec.encode(message));
             return;
