@@ -14,18 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The inner node's storage inside a {@link ReplicatedNode}: in memory (the Raft log is what is
- * durable), and encodable as a whole, since it is what a snapshot of the group captures. Stable
- * values are kept here in key order so they can be listed; the log and the snapshot slot are a
- * {@link MemoryStorage}'s.
+ * durable), and encodable as a whole, since it is what a snapshot of the group captures: a
+ * {@link MemoryStorage}, listed whole by {@link #encode}.
  *
  * <p>Stored form: format byte 1, the stable values (count, then key and value each), the log's
  * first index and entries, and the inner snapshot if any (index, term, data).
  */
-final class InnerStorage implements Storage, StableStore {
+final class InnerStorage implements Storage {
     private static final int FORMAT = 1;
     // Bounds that only guard the decoding of a stored image (a damaged snapshot must not make it
     // allocate absurdly): cores use a handful of short stable keys and, so far, no inner log.
@@ -38,28 +36,17 @@ final class InnerStorage implements Storage, StableStore {
     /** Bytes of one value, entry or snapshot: what a codec frame may carry. */
     private static final int VALUE_BYTES_MAX = io.replikv.core.codec.Codec.FRAME_BYTES_MAX;
 
-    private final TreeMap<String, Bytes> stable = new TreeMap<>();
     private final MemoryStorage rest = new MemoryStorage();
 
-    @Override public StableStore stable() { return this; }
+    @Override public StableStore stable() { return rest; }
     @Override public LogStore log() { return rest; }
     @Override public SnapshotStore snapshots() { return rest; }
     @Override public void sync() {}
 
-    @Override
-    public Optional<Bytes> get(String key) {
-        return Optional.ofNullable(stable.get(key));
-    }
-
-    @Override
-    public void put(String key, Bytes value) {
-        stable.put(key, value);
-    }
-
     Bytes encode() {
         BinaryWriter w = new BinaryWriter(256);
-        w.writeByte(FORMAT).writeVarLong(stable.size());
-        for (Map.Entry<String, Bytes> e : stable.entrySet()) w.writeString(e.getKey()).writeBytes(e.getValue());
+        w.writeByte(FORMAT).writeVarLong(rest.stableValues().size());
+        for (Map.Entry<String, Bytes> e : rest.stableValues().entrySet()) w.writeString(e.getKey()).writeBytes(e.getValue());
         w.writeVarLong(rest.firstIndex()).writeVarLong(rest.lastIndex() - rest.firstIndex() + 1);
         for (long i = rest.firstIndex(); i <= rest.lastIndex(); i++) w.writeBytes(rest.entry(i));
         Optional<Snapshot> s = rest.latest();
@@ -74,7 +61,7 @@ final class InnerStorage implements Storage, StableStore {
         if (format != FORMAT) throw new MalformedInputException("inner storage format " + format + ", expected " + FORMAT);
         InnerStorage s = new InnerStorage();
         int keys = r.readLength(STABLE_KEYS_MAX);
-        for (int i = 0; i < keys; i++) s.stable.put(r.readString(KEY_BYTES_MAX), r.readBytes(VALUE_BYTES_MAX));
+        for (int i = 0; i < keys; i++) s.rest.put(r.readString(KEY_BYTES_MAX), r.readBytes(VALUE_BYTES_MAX));
         long first = r.readVarLong();
         if (first < 1) throw new MalformedInputException("inner log starts at " + first);
         int count = r.readLength(LOG_ENTRIES_MAX);

@@ -29,6 +29,11 @@ public final class MemoryStorage implements Storage, StableStore, LogStore, Snap
         stable.put(key, value);
     }
 
+    /** Every stable value, in key order (read-only): for a store that must be listed whole. */
+    public java.util.SortedMap<String, Bytes> stableValues() {
+        return java.util.Collections.unmodifiableSortedMap(stable);
+    }
+
     @Override
     public long firstIndex() {
         return firstIndex;

@@ -100,24 +100,25 @@ class NodeRuntimeTest {
         }
     }
 
+    /** Storage in memory that records each write (as {@code describe} says) and each sync in {@code events}. */
+    private static Storage recording(MemoryStorage memory, List<String> events, java.util.function.Function<PersistOp, String> describe) {
+        return new Storage() {
+            @Override public StableStore stable() { return memory.stable(); }
+            @Override public LogStore log() { return memory.log(); }
+            @Override public SnapshotStore snapshots() { return memory.snapshots(); }
+            @Override public void apply(PersistOp op) {
+                events.add(describe.apply(op));
+                memory.apply(op);
+            }
+            @Override public void sync() { events.add("sync"); }
+        };
+    }
+
     @Test
     void messagesQueuedAfterPersistLeaveOnlyOnceStorageIsSynced() throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
         MemoryStorage memory = new MemoryStorage();
-        Storage storage = new Storage() {
-            @Override public StableStore stable() { return memory.stable(); }
-            @Override public LogStore log() { return memory.log(); }
-            @Override public SnapshotStore snapshots() { return memory.snapshots(); }
-
-            @Override public void apply(PersistOp op) {
-                events.add("apply");
-                memory.apply(op);
-            }
-
-            @Override public void sync() {
-                events.add("sync");
-            }
-        };
+        Storage storage = recording(memory, events, op -> "apply");
         NodeId conn = NodeId.of("c1");
         start(new ScriptedCore(out -> {
             out.sendAfterPersist(conn, new ClientReply(2, new Reply.Applied(Result.WRITTEN)));
@@ -146,17 +147,7 @@ class NodeRuntimeTest {
     @Test
     void inputsThatQueueUpShareOneSyncAndNoReplyOvertakesIt() throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
-        MemoryStorage memory = new MemoryStorage();
-        Storage storage = new Storage() {
-            @Override public StableStore stable() { return memory.stable(); }
-            @Override public LogStore log() { return memory.log(); }
-            @Override public SnapshotStore snapshots() { return memory.snapshots(); }
-            @Override public void apply(PersistOp op) {
-                events.add("apply " + ((PersistOp.PutStable) op).key());
-                memory.apply(op);
-            }
-            @Override public void sync() { events.add("sync"); }
-        };
+        Storage storage = recording(new MemoryStorage(), events, op -> "apply " + ((PersistOp.PutStable) op).key());
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         NodeId conn = NodeId.of("c1");

@@ -64,7 +64,7 @@ public final class ReplicatedPbViewService {
     /**
      * Checked after every tick: live members that applied the same Raft index hold identical copies
      * of the view service — its storage, and its status (view, acknowledgement, liveness, restarts,
-     * claims, counters).
+     * claims, counters). For any inner node (mode 2pc's group view service uses it too).
      */
     public static void checkCopiesAgree(Cluster c, List<NodeId> members) {
         TreeMap<Long, ReplicatedNode> byIndex = new TreeMap<>();
@@ -75,7 +75,7 @@ public final class ReplicatedPbViewService {
             if (other == null) continue;
             Bytes mine = n.innerStorageImage();
             if (!mine.equals(other.innerStorageImage()) || !n.inner().status().equals(other.inner().status())) {
-                throw new AssertionError(m + " and " + other.id() + " differ at index " + n.appliedIndex() + ": "
+                throw c.fail(m + " and " + other.id() + " differ at index " + n.appliedIndex() + ": "
                         + n.inner().status() + " vs " + other.inner().status());
             }
         }

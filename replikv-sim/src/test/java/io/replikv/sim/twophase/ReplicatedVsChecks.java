@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replikv.core.NodeId;
 import io.replikv.core.kv.Command;
-import io.replikv.core.replicated.ReplicatedNode;
-import io.replikv.core.util.Bytes;
 import io.replikv.sim.Cluster;
 import io.replikv.sim.Commands;
 import io.replikv.sim.check.AgreementChecker;
@@ -14,7 +12,6 @@ import io.replikv.sim.check.CheckResult;
 import io.replikv.sim.check.LinearizabilityChecker;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.function.IntFunction;
 
 /** Checks shared by the 2pc tests over a replicated group view service. */
@@ -51,20 +48,8 @@ final class ReplicatedVsChecks {
             AgreementChecker.Agreement a = AgreementChecker.check(states);
             if (!a.agreed()) throw c.fail(a.report());
         });
-        c.afterEachTick("copies of the group view service agree", () -> {
-            TreeMap<Long, ReplicatedNode> byIndex = new TreeMap<>();
-            for (NodeId m : vsNodes(c)) {
-                if (!c.alive(m)) continue;
-                ReplicatedNode n = c.node(m, ReplicatedNode.class);
-                ReplicatedNode other = byIndex.putIfAbsent(n.appliedIndex(), n);
-                if (other == null) continue;
-                Bytes mine = n.innerStorageImage();
-                if (!mine.equals(other.innerStorageImage()) || !n.inner().status().equals(other.inner().status())) {
-                    throw c.fail(m + " and " + other.id() + " differ at index " + n.appliedIndex() + ": "
-                            + n.inner().status() + " vs " + other.inner().status());
-                }
-            }
-        });
+        c.afterEachTick("copies of the group view service agree",
+                () -> io.replikv.sim.pb.ReplicatedPbViewService.checkCopiesAgree(c, vsNodes(c)));
     }
 
     private static boolean viewChanging(Cluster c) {
