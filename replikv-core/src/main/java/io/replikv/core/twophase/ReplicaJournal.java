@@ -42,10 +42,23 @@ final class ReplicaJournal {
 
     private final Outbox outbox;
     private long lastIndex;
+    // nothing was recovered (no installed view, no snapshot, no record) and nothing written since
+    private boolean empty;
 
     ReplicaJournal(Outbox outbox, Storage recovered) {
         this.outbox = outbox;
         this.lastIndex = recovered.log().lastIndex();
+        this.empty = lastIndex == 0 && recovered.snapshots().latest().isEmpty()
+                && recovered.stable().get(INSTALLED_KEY).isEmpty();
+    }
+
+    /**
+     * True while this journal holds nothing at all: not even a record queued for the disk. A
+     * replica with an empty journal has installed no view since its disk was new (or wiped), so it
+     * never voted for a write (docs/2pc.md, "Whole-group crash": a fresh start).
+     */
+    boolean empty() {
+        return empty;
     }
 
     void prepared(TxnId txn, Request request) {
@@ -72,6 +85,7 @@ final class ReplicaJournal {
         BinaryWriter w = new BinaryWriter(32).writeByte(VIEW_FORMAT).writeVarLong(view.number());
         w.writeVarLong(view.members().size());
         for (NodeId m : view.members()) w.writeString(m.name());
+        empty = false;
         outbox.persist(new PersistOp.PutStable(INSTALLED_KEY, w.toBytes()));
     }
 
@@ -101,11 +115,13 @@ final class ReplicaJournal {
 
     /** Replaces everything with a snapshot of a state in which nothing is in doubt (a view install or a state transfer). */
     void snapshot(long viewNumber, Bytes state) {
+        empty = false;
         outbox.persist(new PersistOp.SaveSnapshot(new Snapshot(lastIndex, viewNumber, state)));
         outbox.persist(new PersistOp.CompactLog(lastIndex));
     }
 
     private void append(Bytes entry) {
+        empty = false;
         outbox.persist(new PersistOp.AppendLog(++lastIndex, List.of(entry)));
     }
 
