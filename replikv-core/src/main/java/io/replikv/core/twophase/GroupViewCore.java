@@ -71,7 +71,8 @@ import java.util.TreeSet;
  * member's vote, a vote leaves only once the prepare is durable, and the prepare follows the
  * install of view 1 in that member's journal, which becomes durable in order. The service then
  * installs view 2 of the replicas back with empty journals as a <em>fresh</em> view (no freeze,
- * no settlement, no state transfer: all start empty), a number never used before.
+ * no settlement, no state transfer: all start empty), a number never used before. A fresh view
+ * is in turn a view whose members started empty, so the same rule applies to it.
  */
 public final class GroupViewCore implements Node {
     static final String STATE_KEY = "2pc.groupview";
@@ -292,15 +293,25 @@ public final class GroupViewCore implements Node {
     }
 
     /**
-     * View 1, no member qualifies for recovery, and every member of view 1 is back with an empty
-     * journal: view 1 served nothing (a write needs every member's prepare journaled durably,
-     * after its install of view 1, and a journal is durable in order), so the group starts afresh
-     * with view 2 of the live replicas whose journals are empty, each starting empty, without
-     * state transfer. Every member, not some: a member whose disk was wiped also pings an empty
-     * journal, and if any member has anything in its journal, the group waits for a claimant.
+     * True if every member of the view installed it with empty state: view 1, or a view the group
+     * started afresh with. A write committed in such a view needs every member's prepare journaled
+     * durably, after its install of the view, and a journal is durable in order.
+     */
+    private boolean startedEmpty() {
+        return view.number() == 1 || freshView;
+    }
+
+    /**
+     * A view whose members started empty (view 1, or a fresh one), no member qualifies for
+     * recovery, and every member is back with an empty journal: the view served nothing (see
+     * {@link #startedEmpty}), so the group starts afresh with the next number, of the live
+     * replicas whose journals are empty, each starting empty, without state transfer. Every
+     * member, not some: a member whose disk was wiped also pings an empty journal, and if any
+     * member has anything in its journal, the group waits for a claimant. A fresh view that
+     * everyone lost before journaling it is started afresh again, in the same way.
      */
     private void maybeStartAfresh() {
-        if (view.number() != 1 || !view.members().stream().allMatch(this::backEmpty)) return;
+        if (!startedEmpty() || !view.members().stream().allMatch(this::backEmpty)) return;
         List<NodeId> members = configured.stream().filter(m -> view.contains(m)
                 || (liveness.alive(m, now) && incarnations.containsKey(m) && emptyJournals.contains(m))).toList();
         TreeMap<NodeId, Long> inc = new TreeMap<>();
@@ -480,7 +491,7 @@ public final class GroupViewCore implements Node {
         if (view.members().stream().anyMatch(this::usable)) return null;
         List<String> missing = view.members().stream().filter(m -> !recoverable(m)).map(NodeId::name).toList();
         if (missing.isEmpty()) return null;
-        if (view.number() == 1 && recoveryWaitSinceTick < 0) return waitingForClaimOrAllEmpty();
+        if (startedEmpty() && recoveryWaitSinceTick < 0) return waitingForClaimOrAllEmpty();
         String what = " (members of view " + view.number() + ") to return with their journals";
         if (recoveryWaitSinceTick < 0) return names(missing, "or") + what;
         return names(missing, "and") + what + ", for at most "
@@ -488,17 +499,19 @@ public final class GroupViewCore implements Node {
     }
 
     /**
-     * View 1 without a qualifying claimant: a member coming back with its journal of view 1, or
-     * every member back with an empty journal (a fresh start), lets the group go on.
+     * A view whose members started empty, without a qualifying claimant: a member coming back with
+     * its journal of the view, or every member back with an empty journal (a fresh start), lets
+     * the group go on.
      */
     private String waitingForClaimOrAllEmpty() {
         List<String> empty = view.members().stream().filter(this::backEmpty).map(NodeId::name).toList();
         List<String> others = view.members().stream().filter(m -> !backEmpty(m)).map(NodeId::name).toList();
+        String members = " (members of view " + view.number() + ")";
         if (empty.isEmpty()) {
-            return names(others, "or") + " (members of view 1) to return with their journals, or all of them"
+            return names(others, "or") + members + " to return with their journals, or all of them"
                     + " with empty journals to start the group afresh";
         }
-        return names(others, "or") + " (members of view 1) to return with a journal of view 1, or "
+        return names(others, "or") + members + " to return with a journal of view " + view.number() + ", or "
                 + names(others, "and") + " with empty journals like " + names(empty, "and")
                 + " to start the group afresh";
     }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * live member acknowledged the view; leases are refused to a member being dropped; the view and
  * attempt counter survive a restart of the service, and are durable before Install leaves; a
  * group whose every member of view 1 came back with an empty journal starts afresh with view 2,
- * never when any member has a claim or a journal, nor from a later view.
+ * never when any member has a claim or a journal, nor from a view reached by a view change.
  */
 class GroupViewCoreTest {
     private static final NodeId VS = NodeId.of("vs");
@@ -331,7 +331,24 @@ class GroupViewCoreTest {
     }
 
     @Test
-    void aFreshStartIsOnlyForViewOne() {
+    void aFreshViewLostBeforeAnyMemberJournaledItStartsAfreshAgain() {
+        formFirstView();
+        ticks(25, List.of(), 1);
+        restartedPings(ALL, Map.of(), 2);
+        assertThat(vs.view()).isEqualTo(new GroupView(2, ALL));
+        vs = new GroupViewCore(VS, ALL, CONFIG, disk); // the service crashed too: the view is fresh on disk
+        ticks(25, List.of(), 2);
+        for (int i = 0; i < 2; i++) {
+            vs.onTick();
+            collect();
+            for (NodeId n : ALL) deliver(n, new Ping(0, 2000 + n.name().hashCode(), 0, 0, true));
+        }
+        assertThat(vs.view()).isEqualTo(new GroupView(3, ALL));
+        assertThat(last(Install.class, N3)).isEqualTo(new Install(vs.view(), true));
+    }
+
+    @Test
+    void aFreshStartIsOnlyForViewsWhoseMembersStartedEmpty() {
         formFirstView();
         dropN3();
         ticks(25, List.of(), 2);
