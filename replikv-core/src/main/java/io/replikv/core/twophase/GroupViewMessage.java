@@ -21,8 +21,9 @@ public sealed interface GroupViewMessage extends Message {
      * can date its read lease from the send; {@code recoveredViewNumber} > 0 (only while not a
      * member): this restarted replica replayed its journal of that installed view — a claim the
      * service uses only when no member of its view survived. {@code journalEmpty} (only while not
-     * a member): this incarnation started from a journal with nothing in it (no installed view, no
-     * snapshot, no record) and has journaled nothing since — distinct from "no claim", which a
+     * a member): this incarnation started from an empty journal (no record of an installed view or
+     * of a catch-up, no transaction record: at most the snapshot of a first install whose record
+     * a crash lost) and has journaled nothing since — distinct from "no claim", which a
      * replica also sends when it caught up, was dropped, or replayed records of no view. The
      * service uses it only to start a group afresh whose first view served nothing
      * (docs/2pc.md, "Whole-group crash").

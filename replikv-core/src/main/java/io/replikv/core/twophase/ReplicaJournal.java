@@ -42,20 +42,26 @@ final class ReplicaJournal {
 
     private final Outbox outbox;
     private long lastIndex;
-    // nothing was recovered (no installed view, no snapshot, no record) and nothing written since
+    // nothing that counts was recovered (see empty()) and nothing written since
     private boolean empty;
 
     ReplicaJournal(Outbox outbox, Storage recovered) {
         this.outbox = outbox;
         this.lastIndex = recovered.log().lastIndex();
-        this.empty = lastIndex == 0 && recovered.snapshots().latest().isEmpty()
-                && recovered.stable().get(INSTALLED_KEY).isEmpty();
+        long snapshotIndex = recovered.snapshots().latest().map(Snapshot::index).orElse(0L);
+        // no installed-view record at all (not even "none", which a catch-up writes before its
+        // snapshot) and no entry: at most the snapshot of a first install whose record the crash lost
+        this.empty = recovered.stable().get(INSTALLED_KEY).isEmpty() && lastIndex <= snapshotIndex;
     }
 
     /**
-     * True while this journal holds nothing at all: not even a record queued for the disk. A
-     * replica with an empty journal has installed no view since its disk was new (or wiped), so it
-     * never voted for a write (docs/2pc.md, "Whole-group crash": a fresh start).
+     * True while this journal is <em>empty</em>: it never recorded an installed view nor the start
+     * of a catch-up, holds no transaction record, and nothing has been written to it since the
+     * replica started. Its disk is new (or wiped), or the crash lost the replica's first install
+     * (the install record follows the install snapshot; a snapshot alone is the empty state the
+     * replica started from). Such a replica never voted for a write: a prepare is journaled after
+     * the install record, and the disk makes writes durable in order (docs/2pc.md, "Whole-group
+     * crash": a fresh start).
      */
     boolean empty() {
         return empty;

@@ -97,6 +97,22 @@ class TwoPcReplicaFreshStartTest {
     }
 
     @Test
+    void aFirstInstallWhoseRecordWasLostLeavesAnEmptyJournal() {
+        start();
+        deliver(VS, new Install(new GroupView(1, List.of(N1, N2))));
+        // a torn crash kept the install snapshot (the empty state) but not the install record after it
+        MemoryStorage torn = new MemoryStorage();
+        torn.apply(new io.replikv.core.storage.PersistOp.SaveSnapshot(disk.snapshots().latest().orElseThrow()));
+        replica = new TwoPcReplicaCore(N1, List.of(N1, N2), VS, CONFIG, new Prng(8), torn);
+        sent.clear();
+        Ping ping = lastPing();
+        assertThat(ping.recoveredViewNumber()).isZero();
+        assertThat(ping.journalEmpty()).isTrue();
+        deliver(VS, new Install(FRESH_VIEW, true));
+        assertThat(replica.member()).isTrue();
+    }
+
+    @Test
     void aReplicaHoldingDataIgnoresAFreshInstall() {
         start();
         deliver(VS, new Install(new GroupView(1, List.of(N1)))); // the first view, alone: it commits by itself
