@@ -63,6 +63,16 @@ import java.util.TreeSet;
  * member of n is back, or a dead interval after the first claimant appeared, so that a crash of
  * everyone costs no state transfer when everyone returns. Until then its status says whom it
  * waits for.
+ *
+ * <p><b>A fresh start.</b> A claim names an installed view; if everyone crashed after the service
+ * installed view 1 but before any member's install of it was durable, no member can claim. When
+ * the view is 1, no member qualifies as above, and every member of view 1 is back (a new
+ * incarnation) pinging that its journal is empty, view 1 committed nothing: a write needs every
+ * member's vote, a vote leaves only once the prepare is durable, and the prepare follows the
+ * install of view 1 in that member's journal, which becomes durable in order. The service then
+ * installs view 2 of the replicas back with empty journals as a <em>fresh</em> view (no freeze,
+ * no settlement, no state transfer: all start empty), a number never used before. A fresh view
+ * is in turn a view whose members started empty, so the same rule applies to it.
  */
 public final class GroupViewCore implements Node {
     static final String STATE_KEY = "2pc.groupview";
@@ -121,6 +131,11 @@ public final class GroupViewCore implements Node {
     private final TreeMap<NodeId, Long> claims = new TreeMap<>(); // restarted replica -> installed view its journal holds
     private long recoveryWaitSinceTick = -1; // when the first qualifying claimant was seen, while no member is usable
     private long viewsRecovered;
+    // replicas whose latest ping said: not a member, and my journal is empty (nothing recovered, nothing written)
+    private final TreeSet<NodeId> emptyJournals = new TreeSet<>();
+    // the view was installed as a fresh start (durable): its Install, resent until acknowledged, says so
+    private boolean freshView;
+    private long freshStarts;
 
     public GroupViewCore(NodeId id, List<NodeId> members, TwoPcConfig config, Storage recovered) {
         Invariants.check(!members.isEmpty(), "2pc group without members");
@@ -135,6 +150,7 @@ public final class GroupViewCore implements Node {
             attemptsStarted = s.attemptsStarted();
             changePending = s.changePending();
             pendingSurvivors = s.changePending() ? s.changeSurvivors() : null;
+            freshView = s.freshView();
             // leases granted before the restart run out within deadTicks: count everyone as just heard
             for (NodeId m : view.members()) liveness.heard(m, 0);
         });
@@ -189,9 +205,14 @@ public final class GroupViewCore implements Node {
         } else {
             claims.remove(from);
         }
+        if (ping.viewNumber() == 0 && ping.journalEmpty()) {
+            emptyJournals.add(from);
+        } else {
+            emptyJournals.remove(from);
+        }
         boolean current = view.contains(from) && !restarted(from);
         if (current && ping.viewNumber() == view.number()) acked.add(from);
-        if (current && ping.viewNumber() < view.number()) outbox.sendAfterPersist(from, new Install(view));
+        if (current && ping.viewNumber() < view.number()) outbox.sendAfterPersist(from, new Install(view, freshView));
         // a member the change under way, or a settled attempt of the pending change, left out is
         // on its way out of the view even while it pings: a lease now would let it serve reads
         // after a view without it is installed
@@ -254,6 +275,7 @@ public final class GroupViewCore implements Node {
                 .filter(m -> pendingSurvivors == null || pendingSurvivors.contains(m)).toList();
         if (recovered.isEmpty()) {
             recoveryWaitSinceTick = -1;
+            maybeStartAfresh();
             return;
         }
         if (recoveryWaitSinceTick < 0) recoveryWaitSinceTick = now;
@@ -265,13 +287,46 @@ public final class GroupViewCore implements Node {
         startChange(recovered, joiners);
     }
 
+    /** A member of the view that restarted, is alive, and pings that its journal is empty. */
+    private boolean backEmpty(NodeId node) {
+        return liveness.alive(node, now) && restarted(node) && emptyJournals.contains(node);
+    }
+
+    /**
+     * True if every member of the view installed it with empty state: view 1, or a view the group
+     * started afresh with. A write committed in such a view needs every member's prepare journaled
+     * durably, after its install of the view, and a journal is durable in order.
+     */
+    private boolean startedEmpty() {
+        return view.number() == 1 || freshView;
+    }
+
+    /**
+     * A view whose members started empty (view 1, or a fresh one), no member qualifies for
+     * recovery, and every member is back with an empty journal: the view served nothing (see
+     * {@link #startedEmpty}), so the group starts afresh with the next number, of the live
+     * replicas whose journals are empty, each starting empty, without state transfer. Every
+     * member, not some: a member whose disk was wiped also pings an empty journal, and if any
+     * member has anything in its journal, the group waits for a claimant. A fresh view that
+     * everyone lost before journaling it is started afresh again, in the same way.
+     */
+    private void maybeStartAfresh() {
+        if (!startedEmpty() || !view.members().stream().allMatch(this::backEmpty)) return;
+        List<NodeId> members = configured.stream().filter(m -> view.contains(m)
+                || (liveness.alive(m, now) && incarnations.containsKey(m) && emptyJournals.contains(m))).toList();
+        TreeMap<NodeId, Long> inc = new TreeMap<>();
+        for (NodeId m : members) inc.put(m, incarnations.get(m));
+        freshStarts++;
+        install(new GroupView(view.number() + 1, members), inc, true);
+    }
+
     /** The first view: every configured member that pinged, once all have or a dead interval has passed. */
     private void maybeInstallFirst() {
         List<NodeId> alive = configured.stream().filter(m -> liveness.alive(m, now) && incarnations.containsKey(m)).toList();
         if (alive.isEmpty() || (alive.size() < configured.size() && now < liveness.deadTicks())) return;
         TreeMap<NodeId, Long> inc = new TreeMap<>();
         for (NodeId m : alive) inc.put(m, incarnations.get(m));
-        install(new GroupView(1, alive), inc);
+        install(new GroupView(1, alive), inc, false);
     }
 
     /** Still the same incarnation of this survivor, and alive: its state is the one the change counts on. */
@@ -402,10 +457,11 @@ public final class GroupViewCore implements Node {
         inc.putAll(c.caughtUp);
         List<NodeId> members = new ArrayList<>(c.survivors);
         members.addAll(c.joiners);
-        install(new GroupView(c.number, members), inc);
+        install(new GroupView(c.number, members), inc, false);
     }
 
-    private void install(GroupView next, TreeMap<NodeId, Long> memberIncarnations) {
+    /** Installs {@code next}; {@code fresh}: its members start empty (see {@link #maybeStartAfresh}). */
+    private void install(GroupView next, TreeMap<NodeId, Long> memberIncarnations, boolean fresh) {
         Invariants.check(next.number() == view.number() + 1, "view %d installed after %d", next.number(), view.number());
         view = next;
         viewIncarnations.clear();
@@ -414,14 +470,15 @@ public final class GroupViewCore implements Node {
         change = null;
         changePending = false;
         pendingSurvivors = null;
+        freshView = fresh;
         viewChanges++;
         persist();
-        for (NodeId m : view.members()) outbox.sendAfterPersist(m, new Install(view));
+        for (NodeId m : view.members()) outbox.sendAfterPersist(m, new Install(view, fresh));
     }
 
     private void persist() {
         outbox.persist(new PersistOp.PutStable(STATE_KEY,
-                new GroupViewState(view, viewIncarnations, attemptsStarted, changePending, pendingSurvivors).encode()));
+                new GroupViewState(view, viewIncarnations, attemptsStarted, changePending, pendingSurvivors, freshView).encode()));
     }
 
     /**
@@ -434,10 +491,29 @@ public final class GroupViewCore implements Node {
         if (view.members().stream().anyMatch(this::usable)) return null;
         List<String> missing = view.members().stream().filter(m -> !recoverable(m)).map(NodeId::name).toList();
         if (missing.isEmpty()) return null;
+        if (startedEmpty() && recoveryWaitSinceTick < 0) return waitingForClaimOrAllEmpty();
         String what = " (members of view " + view.number() + ") to return with their journals";
         if (recoveryWaitSinceTick < 0) return names(missing, "or") + what;
         return names(missing, "and") + what + ", for at most "
                 + (liveness.deadTicks() - (now - recoveryWaitSinceTick)) + " more ticks";
+    }
+
+    /**
+     * A view whose members started empty, without a qualifying claimant: a member coming back with
+     * its journal of the view, or every member back with an empty journal (a fresh start), lets
+     * the group go on.
+     */
+    private String waitingForClaimOrAllEmpty() {
+        List<String> empty = view.members().stream().filter(this::backEmpty).map(NodeId::name).toList();
+        List<String> others = view.members().stream().filter(m -> !backEmpty(m)).map(NodeId::name).toList();
+        String members = " (members of view " + view.number() + ")";
+        if (empty.isEmpty()) {
+            return names(others, "or") + members + " to return with their journals, or all of them"
+                    + " with empty journals to start the group afresh";
+        }
+        return names(others, "or") + members + " to return with a journal of view " + view.number() + ", or "
+                + names(others, "and") + " with empty journals like " + names(empty, "and")
+                + " to start the group afresh";
     }
 
     private static String names(List<String> names, String conjunction) {
@@ -457,6 +533,7 @@ public final class GroupViewCore implements Node {
         details.put("acked", acked.toString());
         details.put("alive", configured.stream().filter(m -> liveness.alive(m, now)).toList().toString());
         details.put("viewsRecovered", Long.toString(viewsRecovered));
+        details.put("freshStarts", Long.toString(freshStarts));
         String waiting = waitingFor();
         if (waiting != null) details.put("waitingFor", waiting);
         if (pendingSurvivors != null) details.put("settledSurvivors", pendingSurvivors.toString());

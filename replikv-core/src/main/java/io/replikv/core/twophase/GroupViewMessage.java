@@ -20,12 +20,24 @@ public sealed interface GroupViewMessage extends Message {
      * if it is quick; {@code pingTick}: the replica's tick when sent, echoed back so the replica
      * can date its read lease from the send; {@code recoveredViewNumber} > 0 (only while not a
      * member): this restarted replica replayed its journal of that installed view — a claim the
-     * service uses only when no member of its view survived.
+     * service uses only when no member of its view survived. {@code journalEmpty} (only while not
+     * a member): this incarnation started from an empty journal (no record of an installed view or
+     * of a catch-up, no transaction record: at most the snapshot of a first install whose record
+     * a crash lost) and has journaled nothing since — distinct from "no claim", which a
+     * replica also sends when it caught up, was dropped, or replayed records of no view. The
+     * service uses it only to start a group afresh whose first view served nothing
+     * (docs/2pc.md, "Whole-group crash").
      */
-    record Ping(long viewNumber, long incarnation, long pingTick, long recoveredViewNumber) implements GroupViewMessage {
-        /** A ping without a claim. */
+    record Ping(long viewNumber, long incarnation, long pingTick, long recoveredViewNumber, boolean journalEmpty)
+            implements GroupViewMessage {
+        /** A ping without a claim, from a replica whose journal is not empty. */
         public Ping(long viewNumber, long incarnation, long pingTick) {
-            this(viewNumber, incarnation, pingTick, 0);
+            this(viewNumber, incarnation, pingTick, 0, false);
+        }
+
+        /** A ping with a claim (or none: 0), from a replica whose journal is not empty. */
+        public Ping(long viewNumber, long incarnation, long pingTick, long recoveredViewNumber) {
+            this(viewNumber, incarnation, pingTick, recoveredViewNumber, false);
         }
     }
 
@@ -63,6 +75,16 @@ public sealed interface GroupViewMessage extends Message {
     /** Joiner → view service: this incarnation of me holds the state attempt {@code attempt} settled for view {@code number}. */
     record CaughtUp(long number, long attempt, long incarnation) implements GroupViewMessage {}
 
-    /** View service → member: view installed; start using it. */
-    record Install(GroupView view) implements GroupViewMessage {}
+    /**
+     * View service → member: view installed; start using it. {@code fresh}: the group starts
+     * afresh with this view (its first view served nothing; docs/2pc.md, "Whole-group crash"):
+     * every member starts empty, without state transfer. Only a replica that holds nothing —
+     * no view, no state, an empty journal — accepts a fresh Install; one that holds data ignores it.
+     */
+    record Install(GroupView view, boolean fresh) implements GroupViewMessage {
+        /** An Install of a view reached by a view change (or the first view): not fresh. */
+        public Install(GroupView view) {
+            this(view, false);
+        }
+    }
 }

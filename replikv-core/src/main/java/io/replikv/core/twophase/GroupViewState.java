@@ -12,12 +12,14 @@ import java.util.TreeMap;
 /**
  * What the group view service keeps durable: the view, its members' incarnations, the attempt
  * counter, a pending change and the survivors of its latest attempt (null: no change pending, or
- * state written by format 1, which did not keep them).
+ * state written by format 1, which did not keep them), and whether the view was installed as a
+ * fresh start (its members start empty; false in formats 1 and 2, which had no fresh start).
  */
 record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long attemptsStarted, boolean changePending,
-                      List<NodeId> changeSurvivors) {
+                      List<NodeId> changeSurvivors, boolean freshView) {
     private static final int FORMAT_WITHOUT_SURVIVORS = 1;
-    private static final int FORMAT = 2;
+    private static final int FORMAT_WITHOUT_FRESH = 2;
+    private static final int FORMAT = 3;
     private static final int MEMBERS_MAX = 1024;
 
     GroupViewState {
@@ -38,13 +40,14 @@ record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long
             w.writeVarLong(changeSurvivors.size());
             for (NodeId m : changeSurvivors) w.writeString(m.name());
         }
+        w.writeBoolean(freshView);
         return w.toBytes();
     }
 
     static GroupViewState decode(Bytes bytes) {
         BinaryReader r = BinaryReader.of(bytes);
         int format = r.readByte();
-        if (format != FORMAT && format != FORMAT_WITHOUT_SURVIVORS) throw new io.replikv.core.util.MalformedInputException("unknown group view format " + format);
+        if (format != FORMAT && format != FORMAT_WITHOUT_FRESH && format != FORMAT_WITHOUT_SURVIVORS) throw new io.replikv.core.util.MalformedInputException("unknown group view format " + format);
         long number = r.readVarLong();
         long attempts = r.readVarLong();
         boolean pending = r.readBoolean();
@@ -57,12 +60,13 @@ record GroupViewState(GroupView view, SortedMap<NodeId, Long> incarnations, long
             inc.put(m, r.readLong());
         }
         List<NodeId> survivors = null;
-        if (format == FORMAT && r.readBoolean()) {
+        if (format != FORMAT_WITHOUT_SURVIVORS && r.readBoolean()) {
             int count = r.readLength(MEMBERS_MAX);
             survivors = new ArrayList<>();
             for (int i = 0; i < count; i++) survivors.add(NodeId.of(r.readString(NodeId.NAME_LENGTH_MAX)));
         }
+        boolean fresh = format == FORMAT && r.readBoolean();
         r.expectEnd();
-        return new GroupViewState(new GroupView(number, members), inc, attempts, pending, survivors);
+        return new GroupViewState(new GroupView(number, members), inc, attempts, pending, survivors, fresh);
     }
 }

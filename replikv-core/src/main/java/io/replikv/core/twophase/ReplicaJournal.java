@@ -42,10 +42,29 @@ final class ReplicaJournal {
 
     private final Outbox outbox;
     private long lastIndex;
+    // nothing that counts was recovered (see empty()) and nothing written since
+    private boolean empty;
 
     ReplicaJournal(Outbox outbox, Storage recovered) {
         this.outbox = outbox;
         this.lastIndex = recovered.log().lastIndex();
+        long snapshotIndex = recovered.snapshots().latest().map(Snapshot::index).orElse(0L);
+        // no installed-view record at all (not even "none", which a catch-up writes before its
+        // snapshot) and no entry: at most the snapshot of a first install whose record the crash lost
+        this.empty = recovered.stable().get(INSTALLED_KEY).isEmpty() && lastIndex <= snapshotIndex;
+    }
+
+    /**
+     * True while this journal is <em>empty</em>: it never recorded an installed view nor the start
+     * of a catch-up, holds no transaction record, and nothing has been written to it since the
+     * replica started. Its disk is new (or wiped), or the crash lost the replica's first install
+     * (the install record follows the install snapshot; a snapshot alone is the empty state the
+     * replica started from). Such a replica never voted for a write: a prepare is journaled after
+     * the install record, and the disk makes writes durable in order (docs/2pc.md, "Whole-group
+     * crash": a fresh start).
+     */
+    boolean empty() {
+        return empty;
     }
 
     void prepared(TxnId txn, Request request) {
@@ -72,6 +91,7 @@ final class ReplicaJournal {
         BinaryWriter w = new BinaryWriter(32).writeByte(VIEW_FORMAT).writeVarLong(view.number());
         w.writeVarLong(view.members().size());
         for (NodeId m : view.members()) w.writeString(m.name());
+        empty = false;
         outbox.persist(new PersistOp.PutStable(INSTALLED_KEY, w.toBytes()));
     }
 
@@ -101,11 +121,13 @@ final class ReplicaJournal {
 
     /** Replaces everything with a snapshot of a state in which nothing is in doubt (a view install or a state transfer). */
     void snapshot(long viewNumber, Bytes state) {
+        empty = false;
         outbox.persist(new PersistOp.SaveSnapshot(new Snapshot(lastIndex, viewNumber, state)));
         outbox.persist(new PersistOp.CompactLog(lastIndex));
     }
 
     private void append(Bytes entry) {
+        empty = false;
         outbox.persist(new PersistOp.AppendLog(++lastIndex, List.of(entry)));
     }
 

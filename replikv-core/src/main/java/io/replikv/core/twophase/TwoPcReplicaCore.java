@@ -81,7 +81,9 @@ import java.util.TreeSet;
  * the others go on and it rejoins through a state transfer, as before. When no member of the view
  * survived (every process was killed at once), the group view service freezes and settles the
  * restarted members whose claims qualify, exactly as it does survivors, and installs the next view
- * with them (docs/2pc.md, "Whole-group crash").
+ * with them (docs/2pc.md, "Whole-group crash"). A replica that restarts with an empty journal
+ * says so in its pings; if every member of view 1 does, view 1 served nothing and the service
+ * starts the group afresh with a <em>fresh</em> Install, which only a replica holding nothing accepts.
  */
 public final class TwoPcReplicaCore implements Node {
     private enum Phase { PREPARING, COMMITTING, BACKOFF }
@@ -334,7 +336,7 @@ public final class TwoPcReplicaCore implements Node {
         if (!viewServices.contains(from)) return;
         switch (m) {
             case ViewReply r -> onViewReply(from, r);
-            case Install i -> onInstall(i.view());
+            case Install i -> onInstall(i);
             case Freeze f -> onFreeze(from, f);
             case SettleQuery q -> onSettleQuery(from, q);
             case Settle s -> onSettle(from, s);
@@ -714,7 +716,12 @@ public final class TwoPcReplicaCore implements Node {
         outbox.sendAfterPersist(currentViewService(), new CaughtUp(t.number(), t.attempt(), incarnation));
     }
 
-    private void onInstall(GroupView v) {
+    private void onInstall(Install install) {
+        if (install.fresh()) {
+            onFreshInstall(install.view());
+            return;
+        }
+        GroupView v = install.view();
         if (v.number() <= view.number() && (member || !v.contains(id))) return;
         if (!v.contains(id)) {
             becomeOutOfView(v);
@@ -724,6 +731,24 @@ public final class TwoPcReplicaCore implements Node {
         boolean joiner = caughtUpFor == v.number();
         boolean first = v.number() == 1 && view.number() == 0 && !member && stateMachine.appliedCount() == 0;
         if (!survivor && !joiner && !first) return; // not ready for it; the view service will not count on us
+        becomeMember(v, joiner);
+    }
+
+    /**
+     * The group starts afresh with {@code v} (its first view served nothing; docs/2pc.md,
+     * "Whole-group crash"). Only a replica that holds nothing takes it: no view installed or
+     * being joined, nothing replayed, nothing applied, an empty journal. A replica holding data
+     * ignores it, so a late or duplicated fresh Install never makes a replica skip the state
+     * transfer (or the settlement) it needs; the view service counts it out instead.
+     */
+    private void onFreshInstall(GroupView v) {
+        boolean holdsNothing = !member && journal.empty() && stateMachine.appliedCount() == 0 && recoveredView == 0
+                && caughtUpFor == 0 && frozenFor == 0 && prepared.isEmpty();
+        if (!v.contains(id) || !holdsNothing || v.number() <= view.number()) return;
+        becomeMember(v, false);
+    }
+
+    private void becomeMember(GroupView v, boolean joiner) {
         view = v;
         member = true;
         recoveredView = 0;
@@ -808,7 +833,8 @@ public final class TwoPcReplicaCore implements Node {
             viewServiceIndex = (viewServiceIndex + 1) % viewServices.size(); // silent: down, cut off, or no leader known
             viewServiceSilentTicks = 0;
         }
-        outbox.send(currentViewService(), new Ping(member ? view.number() : 0, incarnation, now, member ? 0 : recoveredView));
+        outbox.send(currentViewService(), new Ping(member ? view.number() : 0, incarnation, now, member ? 0 : recoveredView,
+                !member && journal.empty()));
     }
 
     private void checkCoordinated() {

@@ -20,6 +20,7 @@ import io.replikv.core.twophase.GroupViewMessage.ViewReply;
 import io.replikv.core.util.Bytes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * (query) → settle → install; settlement commits exactly what a survivor reported committed; a
  * joiner enters only after it caught up from the current attempt; no change starts before every
  * live member acknowledged the view; leases are refused to a member being dropped; the view and
- * attempt counter survive a restart of the service, and are durable before Install leaves.
+ * attempt counter survive a restart of the service, and are durable before Install leaves; a
+ * group whose every member of view 1 came back with an empty journal starts afresh with view 2,
+ * never when any member has a claim or a journal, nor from a view reached by a view change.
  */
 class GroupViewCoreTest {
     private static final NodeId VS = NodeId.of("vs");
@@ -250,5 +253,109 @@ class GroupViewCoreTest {
         Freeze again = last(Freeze.class, N1);
         assertThat(again.number()).isEqualTo(2);
         assertThat(again.attempt()).isGreaterThan(attempt);
+    }
+
+    /** Every member of view 1 pings as a new incarnation; {@code claims} maps a member to its claim, the rest ping empty journals. */
+    private void restartedPings(List<NodeId> pinging, Map<NodeId, Long> claims, int times) {
+        for (int i = 0; i < times; i++) {
+            vs.onTick();
+            collect();
+            for (NodeId p : pinging) {
+                long claim = claims.getOrDefault(p, 0L);
+                boolean empty = !claims.containsKey(p);
+                deliver(p, new Ping(0, 1000 + p.name().hashCode(), 0, claim, empty));
+            }
+        }
+    }
+
+    @Test
+    void everyMemberOfViewOneBackWithAnEmptyJournalStartsTheGroupAfresh() {
+        formFirstView();
+        ticks(25, List.of(), 1); // everyone crashed before journaling view 1
+        assertThat(vs.waitingFor()).isEqualTo("n1, n2 or n3 (members of view 1) to return with their journals,"
+                + " or all of them with empty journals to start the group afresh");
+        restartedPings(List.of(N1, N2), Map.of(), 30);
+        assertThat(vs.view()).as("n3 may hold view 1's writes").isEqualTo(new GroupView(1, ALL));
+        assertThat(vs.waitingFor()).isEqualTo("n3 (members of view 1) to return with a journal of view 1,"
+                + " or n3 with empty journals like n1 and n2 to start the group afresh");
+        assertThat(sentOf(Install.class, N1)).isEmpty();
+
+        restartedPings(ALL, Map.of(), 2);
+        assertThat(vs.view()).isEqualTo(new GroupView(2, ALL));
+        for (NodeId n : ALL) assertThat(last(Install.class, n)).isEqualTo(new Install(vs.view(), true));
+        assertThat(sentOf(Freeze.class, N1)).as("nothing to settle").isEmpty();
+        assertThat(vs.status().details()).containsEntry("freshStarts", "1").containsEntry("viewsRecovered", "0");
+        assertThat(vs.waitingFor()).isNull();
+
+        // durable before anything showed it: a restarted service resends the fresh Install to a member that missed it
+        vs = new GroupViewCore(VS, ALL, CONFIG, disk);
+        sent.clear();
+        deliver(N2, new Ping(0, 1000 + N2.name().hashCode(), 0, 0, true));
+        assertThat(last(Install.class, N2)).isEqualTo(new Install(new GroupView(2, ALL), true));
+        // once a member acknowledged it, the view goes on as any other
+        restartedPings(List.of(), Map.of(), 1);
+        for (NodeId n : ALL) deliver(n, new Ping(2, 1000 + n.name().hashCode(), 0));
+        assertThat(last(ViewReply.class, N1).lease()).isTrue();
+    }
+
+    @Test
+    void aRealClaimOfViewOneWinsOverMembersBackEmpty() {
+        formFirstView();
+        ticks(25, List.of(), 1);
+        // n2 and n3 come back wiped (empty journals), n1 with its journal of view 1
+        restartedPings(ALL, Map.of(N1, 1L), 25);
+        assertThat(vs.status().details()).containsEntry("freshStarts", "0").containsEntry("viewsRecovered", "1");
+        assertThat(sentOf(Install.class, N2)).isEmpty();
+        Freeze f = last(Freeze.class, N1);
+        assertThat(f.number()).isEqualTo(2);
+        assertThat(sentOf(Freeze.class, N2)).isEmpty();
+        deliver(N1, new Frozen(2, f.attempt(), List.of()));
+        assertThat(last(Settle.class, N1).joiners()).as("they take n1's state").containsExactly(N2, N3);
+    }
+
+    @Test
+    void aMemberBackWithoutAClaimButWithAJournalBlocksAFreshStart() {
+        formFirstView();
+        ticks(25, List.of(), 1);
+        // n1 pings no claim and a journal that is not empty (say, records of no installed view)
+        for (int i = 0; i < 30; i++) {
+            vs.onTick();
+            collect();
+            deliver(N1, new Ping(0, 1001, 0, 0, false));
+            deliver(N2, new Ping(0, 1002, 0, 0, true));
+            deliver(N3, new Ping(0, 1003, 0, 0, true));
+        }
+        assertThat(vs.view()).isEqualTo(new GroupView(1, ALL));
+        assertThat(sentOf(Install.class, N2)).isEmpty();
+        assertThat(vs.waitingFor()).startsWith("n1 (members of view 1)");
+    }
+
+    @Test
+    void aFreshViewLostBeforeAnyMemberJournaledItStartsAfreshAgain() {
+        formFirstView();
+        ticks(25, List.of(), 1);
+        restartedPings(ALL, Map.of(), 2);
+        assertThat(vs.view()).isEqualTo(new GroupView(2, ALL));
+        vs = new GroupViewCore(VS, ALL, CONFIG, disk); // the service crashed too: the view is fresh on disk
+        ticks(25, List.of(), 2);
+        for (int i = 0; i < 2; i++) {
+            vs.onTick();
+            collect();
+            for (NodeId n : ALL) deliver(n, new Ping(0, 2000 + n.name().hashCode(), 0, 0, true));
+        }
+        assertThat(vs.view()).isEqualTo(new GroupView(3, ALL));
+        assertThat(last(Install.class, N3)).isEqualTo(new Install(vs.view(), true));
+    }
+
+    @Test
+    void aFreshStartIsOnlyForViewsWhoseMembersStartedEmpty() {
+        formFirstView();
+        dropN3();
+        ticks(25, List.of(), 2);
+        restartedPings(ALL, Map.of(), 30);
+        assertThat(vs.view()).as("view 2 may hold writes: only journals of it resume the group")
+                .isEqualTo(new GroupView(2, List.of(N1, N2)));
+        assertThat(sentOf(Install.class, N1)).isEmpty();
+        assertThat(vs.waitingFor()).isEqualTo("n1 or n2 (members of view 2) to return with their journals");
     }
 }

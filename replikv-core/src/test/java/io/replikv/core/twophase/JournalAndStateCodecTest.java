@@ -50,10 +50,10 @@ class JournalAndStateCodecTest {
         inc.put(NodeId.of("n1"), -5L);
         inc.put(NodeId.of("n3"), 42L);
         GroupViewState s = new GroupViewState(new GroupView(9, List.of(NodeId.of("n3"), NodeId.of("n1"))), inc, 12, true,
-                List.of(NodeId.of("n3")));
+                List.of(NodeId.of("n3")), false);
         assertThat(GroupViewState.decode(s.encode())).isEqualTo(s);
         GroupViewState none = new GroupViewState(new GroupView(9, List.of(NodeId.of("n3"), NodeId.of("n1"))), inc, 12, false,
-                null);
+                null, true);
         assertThat(GroupViewState.decode(none.encode())).isEqualTo(none);
     }
 }

@@ -39,6 +39,7 @@ class TwoPcWireTest {
         Request r = new Request(5, 2, new Command.Append(Bytes.of("k"), Bytes.of("v")));
         List<Message> messages = List.of(
                 new GroupViewMessage.Ping(2, -7, 100),
+                new GroupViewMessage.Ping(0, -7, 100, 0, true),
                 new GroupViewMessage.GetView(),
                 new GroupViewMessage.ViewReply(new GroupView(2, List.of(N1, NodeId.of("n2"))), 100, true),
                 new GroupViewMessage.ViewReply(GroupView.NONE, 0, false),
@@ -50,6 +51,7 @@ class TwoPcWireTest {
                 new GroupViewMessage.Settled(3, 4),
                 new GroupViewMessage.CaughtUp(3, 4, 99),
                 new GroupViewMessage.Install(new GroupView(3, List.of(N1))),
+                new GroupViewMessage.Install(new GroupView(3, List.of(N1)), true),
                 new TwoPcMessage.Prepare(T, r),
                 new TwoPcMessage.Vote(T, false, 0, "key locked"),
                 new TwoPcMessage.Commit(T, 12),

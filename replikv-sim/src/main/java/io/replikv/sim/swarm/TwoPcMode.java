@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * (docs/2pc.md): the view service may crash at any time (it keeps the view on disk), and a replica
  * only while another replica is a live member of the installed view that never restarted in it
  * (and, during a view change, one of the change's survivors); a crash of every member at once
- * comes only as the swarm's whole-cluster crash (docs/2pc.md, "Whole-group crash"), and a replica
+ * comes only as the swarm's whole-cluster crash (docs/2pc.md, "Whole-group crash"), at any time —
+ * also before any replica journaled view 1, which the group survives by a fresh start — and a replica
  * whose disk the swarm corrupts is wiped and rejoins by state transfer. Agreement is required of the
  * replicas that installed the view the service holds, while no view change is under way: a
  * replica on its way out may hold a write that the survivors settled as aborted (also while a
@@ -124,23 +125,6 @@ public final class TwoPcMode implements SimMode {
                 // of its survivors alone, even one whose last Settled is still in flight from a
                 // replica that has crashed meanwhile
                 if (survivors == null || survivors.contains(other.name())) return true;
-            }
-            return false;
-        }
-
-        /**
-         * Not before the group has journaled its first view: once the service installed view 1, a
-         * crash of everyone before any member made its install durable leaves no member with a
-         * claim of view 1 (or of view 0, which a claim cannot name), and the service waits for good
-         * although view 1 served nothing (seeds 13 and 261 with 150 ticks of faults). A known gap
-         * of 2pc's whole-group recovery (docs/simulation.md), outside the model until it is closed.
-         */
-        @Override
-        public boolean mayCrashEveryone() {
-            GroupView view = viewService().view(); // a crashed service's last view: never older than its durable one
-            if (view.number() >= 2) return true;
-            for (NodeId id : cluster().servers()) {
-                if (installedMember(id, view) && view.number() == 1 && cluster().disk(id).pendingOps() == 0) return true;
             }
             return false;
         }
