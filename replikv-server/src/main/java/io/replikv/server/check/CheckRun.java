@@ -88,8 +88,8 @@ public final class CheckRun {
         List<KvClient> clients = connect(file);
         Recorder recorder = new Recorder(System::nanoTime);
         List<String> nodes = cluster.nodes();
-        Nemesis nemesis = new Nemesis(new NemesisPlan(config.faults(), nodes,
-                NemesisPlan.faultedMax(file.mode(), nodes.size()), config.intervalMs(), config.seed()),
+        Nemesis nemesis = new Nemesis(new NemesisPlan(config.faults(),
+                NemesisPlan.groups(file.mode(), nodes, cluster.viewServiceMembers()), config.intervalMs(), config.seed()),
                 cluster, config.intervalMs(), recorder::now);
         // Ctrl-C in the middle: stop the nemesis first (it would fault nodes again), then heal
         Thread healOnExit = new Thread(() -> healQuietly(nemesis, cluster), "check-heal-on-exit");

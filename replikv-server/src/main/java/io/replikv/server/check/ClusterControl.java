@@ -51,6 +51,13 @@ final class ClusterControl {
         return names;
     }
 
+    /** The view service's processes (one, or the members of a replicated one), in cluster.json order. */
+    List<String> viewServiceMembers() {
+        List<String> names = new ArrayList<>();
+        for (ClusterFile.Member m : file().processes()) if (!m.server()) names.add(m.name());
+        return names;
+    }
+
     long pid(String name) {
         return member(name).pid();
     }

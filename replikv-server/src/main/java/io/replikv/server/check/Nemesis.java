@@ -110,8 +110,7 @@ final class Nemesis {
         Optional<Step> step = plan.next(down);
         if (step.isEmpty()) {
             record("skip", "-", 0, down.isEmpty() ? "nothing to do"
-                    : down.size() + " of " + cluster.nodes().size() + " nodes faulted or not ready yet (at most "
-                            + plan.faultedMax() + ")");
+                    : String.join(",", down) + " faulted or not ready yet (at most " + plan.limits() + ")");
             return;
         }
         Step s = step.get();

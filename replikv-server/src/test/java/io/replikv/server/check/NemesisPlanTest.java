@@ -64,6 +64,35 @@ class NemesisPlanTest {
         }
     }
 
+    /**
+     * With a replicated view service the members are faulted too, each group within its own limit:
+     * the mode's for the nodes, a minority for the view-service members.
+     */
+    @Property(tries = 200)
+    void eachGroupStaysWithinItsLimit(@ForAll @IntRange(min = 1, max = 5) int nodes, @ForAll @IntRange(min = 1, max = 7) int members,
+                                      @ForAll long seed, @ForAll("modes") String mode) {
+        List<String> nodeNames = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) nodeNames.add("n" + i);
+        List<String> vsNames = new ArrayList<>();
+        for (int j = 1; j <= (members == 2 ? 1 : members); j++) vsNames.add(members == 1 ? "vs" : "vs" + j);
+        List<NemesisPlan.Group> groups = NemesisPlan.groups(mode, nodeNames, vsNames);
+        NemesisPlan plan = new NemesisPlan(EnumSet.allOf(Fault.class), groups, 1_000, seed);
+        TreeSet<String> faulted = new TreeSet<>();
+        SplittableRandom undo = new SplittableRandom(seed);
+        boolean vsFaulted = false;
+        for (int round = 0; round < 300; round++) {
+            if (!faulted.isEmpty() && undo.nextBoolean()) faulted.remove(faulted.first());
+            plan.next(faulted).ifPresent(s -> faulted.add(s.target()));
+            long downNodes = faulted.stream().filter(nodeNames::contains).count();
+            long downMembers = faulted.stream().filter(vsNames::contains).count();
+            assertThat(downNodes).as("seed %d", seed).isLessThanOrEqualTo(NemesisPlan.faultedMax(mode, nodes));
+            long membersMax = vsNames.size() >= 3 ? (vsNames.size() - 1) / 2 : 0; // a single view service is never faulted
+            assertThat(downMembers).as("seed %d: a majority of %s stays up", seed, vsNames).isLessThanOrEqualTo(membersMax);
+            vsFaulted |= downMembers > 0;
+        }
+        if (vsNames.size() >= 3) assertThat(vsFaulted).as("seed %d: the members are faulted at all", seed).isTrue();
+    }
+
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<String> modes() {
         return net.jqwik.api.Arbitraries.of("raft", "2pc", "pb", "single");
