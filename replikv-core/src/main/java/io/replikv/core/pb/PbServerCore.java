@@ -147,6 +147,7 @@ public final class PbServerCore implements Node {
     private NodeId deposedBy;
 
     // primary
+    private long maxPingedNumber; // the highest view number pinged in this life (since the constructor)
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private Round round;
     private long operationSeq;
@@ -258,6 +259,7 @@ public final class PbServerCore implements Node {
             outbox.send(viewServices.get(viewServiceIndex), ping);
         }
         pinged = true;
+        maxPingedNumber = Math.max(maxPingedNumber, reportedNumber);
         pingTimer.start();
     }
 
@@ -276,6 +278,10 @@ public final class PbServerCore implements Node {
 
     private void onPingReply(NodeId from, ViewServiceMessage.PingReply reply) {
         if (!viewServices.contains(from)) return;
+        // the answer to a number this life never pinged is the late answer to an earlier life's ping:
+        // learning a view from it, a restarted server would ping that number instead of 0, and the
+        // view service would never see the restart (it would count on state this life lost)
+        if (reply.pingedNumber() > maxPingedNumber) return;
         if (from.equals(viewServices.get(viewServiceIndex))) viewServiceSilentTicks = 0;
         if (reply.pingedNumber() > 0) confirmedNumber = Math.max(confirmedNumber, reply.pingedNumber());
         if (reply.view().number() > view.number()) becomeView(reply.view(), reply.fromRecoveredData());

@@ -126,6 +126,7 @@ public final class ViewServiceCore implements Node {
         RecoveryRule.Claim claim = ping.recoveredViewNumber() > 0
                 ? new RecoveryRule.Claim(ping.recoveredViewNumber(), ping.recoveredIndex()) : null;
         boolean vouched = vouchedFor(from, claim);
+        RecoveryRule.Claim previousClaim = claims.get(from);
         lastPingTick.put(from, now);
         lastPingNumber.put(from, ping.viewNumber());
         unheardSinceRestart.remove(from);
@@ -138,9 +139,13 @@ public final class ViewServiceCore implements Node {
             acknowledged = false;
         } else if (view.isMember(from)) {
             // a member that knew a view and now pings 0 lost its memory; one that never learned a view had
-            // none (a claim says it did learn one); the primary this service made from its claim is exempt
-            // until it learns that view
-            boolean restart = ping.viewNumber() == 0 && (previousNumber != 0 || claim != null);
+            // none (a new claim says it did learn one, in a life this service did not see). The same claim
+            // it pinged with before is no news: a restarted server, idle with its claim, made a backup
+            // while that ping was in flight, has not learned its view yet and lost nothing since (it
+            // was taken for restarted, and with the primary gone the view was stuck: swarm seed 601533).
+            // The primary this service made from its claim is exempt until it learns that view
+            boolean newClaim = claim != null && !claim.equals(previousClaim);
+            boolean restart = ping.viewNumber() == 0 && (previousNumber != 0 || newClaim);
             if (restart && !vouched) restartSeen = restarted.add(from);
             if (view.isPrimary(from) && ping.viewNumber() == view.number()) acknowledged = true;
         }

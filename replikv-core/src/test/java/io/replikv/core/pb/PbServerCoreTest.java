@@ -36,6 +36,21 @@ class PbServerCoreTest {
     static final NodeId VS = PbHarness.VS, S1 = PbHarness.S1, S2 = PbHarness.S2, S3 = PbHarness.S3, C1 = PbHarness.C1;
     static final long SETTLE_TICKS = PbHarness.SETTLE_TICKS;
 
+    /**
+     * A late answer to a ping of an earlier life (it answers a view number this life never pinged)
+     * is ignored: learning a view from it, a restarted server would ping that number instead of 0,
+     * and the view service would never see the restart.
+     */
+    @Test
+    void aRestartedServerIgnoresTheAnswerToAPingOfItsEarlierLife() {
+        PbServerCore fresh = new PbServerCore(S3, VS, PbConfig.DEFAULT);
+        View stale = new View(4, S1, List.of(S3));
+        fresh.onMessage(VS, new io.replikv.core.viewservice.ViewServiceMessage.PingReply(4, stale));
+        assertThat(fresh.view().number()).as("an answer to ping 4, which this life never sent").isZero();
+        fresh.onMessage(VS, new io.replikv.core.viewservice.ViewServiceMessage.PingReply(0, stale));
+        assertThat(fresh.view()).as("the answer to its own ping 0 is taken").isEqualTo(stale);
+    }
+
     @Test
     void writesAndReadsGoThroughThePrimaryAndReachTheBackup() {
         PbServerCore[] s = h.pair();

@@ -53,6 +53,29 @@ class ViewServicePersistenceTest {
         assertThat(vs.acknowledged()).isTrue();
     }
 
+    /**
+     * A server that restarted with a claim and idles, pinging 0 with it, is made the backup; its
+     * next ping 0 with the same claim (sent before it learned the view) is no new restart — only a
+     * different claim, or a 0 after a nonzero ping, is (swarm seed 601533: the synced backup was
+     * taken for restarted, and when the primary lost its disk the view was stuck for good).
+     */
+    @Test
+    void theSameClaimAgainIsNoNewRestartButANewClaimIs() {
+        twoServers();
+        ViewServiceMessage.Ping idle = new ViewServiceMessage.Ping(0, 1, 5); // s3 restarted earlier, idle with its claim
+        long interval = ViewServiceConfig.DEFAULT.pingIntervalTicks();
+        for (long t = 0; t <= ViewServiceConfig.DEFAULT.deadTicks(); t += interval) { // s2 falls silent and dies
+            tick(interval);
+            ping(S1, 2);
+            ping(S3, idle);
+        }
+        assertThat(vs.view()).as("s3 is taken as the backup").isEqualTo(new View(3, S1, List.of(S3)));
+        assertThat(ping(S3, idle).view()).as("a ping sent before it learned view 3").isEqualTo(new View(3, S1, List.of(S3)));
+        assertThat(vs.status().details().get("restarted")).as("the ping it sent before it learned view 3").isEqualTo("[]");
+        ping(S3, new ViewServiceMessage.Ping(0, 3, 9)); // a new life: it had learned view 3 and synced in it
+        assertThat(vs.status().details().get("restarted")).isEqualTo("[" + S3 + "]");
+    }
+
     @Test
     void aNewViewIsPersistedBeforeTheReplyThatShowsIt() {
         vs.onMessage(S1, new ViewServiceMessage.Ping(0));

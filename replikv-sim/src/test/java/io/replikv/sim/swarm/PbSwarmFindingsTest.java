@@ -18,6 +18,12 @@ import org.junit.jupiter.api.Test;
  *       the service made and lost in a crash before it was durable (shown to no one) was counted,
  *       and the restarted service's different view of that number looked like a second primary.
  *       Seeds 100443 and 101056. The check now counts the service's view once it is durable.</li>
+ *   <li>A server restarted after a whole-cluster crash pinged 0 with its claim while idle; the
+ *       service made it the backup of the next view, and that ping, still in flight, arrived after:
+ *       "a member pinging 0 with a claim" was taken for a restart. When the primary was then
+ *       wiped (a corrupt disk), the synced backup counted as restarted too and the view was stuck
+ *       for good. Seed 601533. Fix: only a claim the service had not seen from that server before
+ *       says it restarted again.</li>
  * </ol>
  */
 class PbSwarmFindingsTest {
@@ -27,6 +33,14 @@ class PbSwarmFindingsTest {
         assertThat(r.passed()).as(r.line() + (r.passed() ? "" : "\n" + r.failure().details())).isTrue();
         assertThat(r.livenessWaived()).as(r.line()).isNull();
         assertThat(r.faults()).contains("whole-crashes=2");
+    }
+
+    @Test
+    void aPingWithTheClaimAlreadySeenIsNoNewRestart() {
+        SeedResult r = Swarm.run(new PbMode(), 601533, SwarmSettings.bulk(2_000, 0));
+        assertThat(r.passed()).as(r.line() + (r.passed() ? "" : "\n" + r.failure().details())).isTrue();
+        assertThat(r.livenessWaived()).as(r.line()).isNull();
+        assertThat(r.faults()).contains("whole-crashes=2").contains("wipes=1");
     }
 
     @Test
