@@ -144,6 +144,21 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * GET through node {@code i}, retrying only definite refusals (TRYAGAIN: for example a 2pc
+     * replica just taken back holds no read lease until its next ping is answered) for at most 30 s.
+     * The first real answer is returned, so a stale value still fails a comparison.
+     */
+    String read(int i, String key) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String answer = get(i, key);
+        while (answer != null && answer.startsWith("error: TRYAGAIN") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            answer = get(i, key);
+        }
+        return answer;
+    }
+
     /** Node i's role from INFO replication, or "down". */
     String role(int i) {
         try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", clientPort(i), 5_000)) {

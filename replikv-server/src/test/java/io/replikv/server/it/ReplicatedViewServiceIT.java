@@ -92,17 +92,17 @@ class ReplicatedViewServiceIT {
                     + (System.nanoTime() - killed) / 1_000_000 + " ms after SIGKILL of a replica");
             acked.add("c;");
             assertThat(c.status(1)).as("the write went through a view without n3").contains("\"view\":\"[n1, n2]\"");
-            assertThat(c.get(1, "log")).isEqualTo(String.join("", acked));
-            assertThat(c.get(2, "log")).isEqualTo(String.join("", acked));
+            assertThat(c.read(1, "log")).isEqualTo(String.join("", acked));
+            assertThat(c.read(2, "log")).isEqualTo(String.join("", acked));
 
             c.restart("n3");
             LocalCluster.await("the restarted replica is taken back after a state transfer", 30,
                     () -> "replica".equals(c.role(3)));
-            assertThat(c.get(3, "log")).isEqualTo(String.join("", acked));
+            assertThat(c.read(3, "log")).isEqualTo(String.join("", acked));
             restartAndRejoin(c, vsLeader);
             assertThat(c.append(3, "log", "d;")).isTrue();
             acked.add("d;");
-            for (int i = 1; i <= 3; i++) assertThat(c.get(i, "log")).isEqualTo(String.join("", acked));
+            for (int i = 1; i <= 3; i++) assertThat(c.read(i, "log")).isEqualTo(String.join("", acked));
         }
     }
 }
