@@ -135,6 +135,25 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * APPEND through node {@code i}, retrying only definite refusals (TRYAGAIN: not applied — a view
+     * change in progress, a replica without the view yet, a key busy with a conflicting write) for
+     * at most 30 s; any other error is thrown, since a plain APPEND that may have been applied must
+     * not be sent again.
+     */
+    void appendRetryingRefusals(int i, String key, String value) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", clientPort(i), 10_000)) {
+                j.append(key, value);
+                return;
+            } catch (redis.clients.jedis.exceptions.JedisException e) {
+                if (!String.valueOf(e.getMessage()).startsWith("TRYAGAIN") || System.nanoTime() > deadline) throw e;
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** GET through node i; "error: ..." when it fails, so a comparison with the expected value fails too. */
     String get(int i, String key) {
         try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis("127.0.0.1", clientPort(i), 10_000)) {
