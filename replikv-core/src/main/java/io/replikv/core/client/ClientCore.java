@@ -6,11 +6,7 @@ import io.replikv.core.NodeId;
 import io.replikv.core.NodeStatus;
 import io.replikv.core.Outbox;
 import io.replikv.core.kv.Command;
-import io.replikv.core.kv.KvStateMachine;
-import io.replikv.core.kv.Request;
-import io.replikv.core.kv.Result;
 import io.replikv.core.msg.ClientReply;
-import io.replikv.core.msg.ClientRequest;
 import io.replikv.core.msg.Reply;
 import io.replikv.core.util.Invariants;
 import io.replikv.core.util.Prng;
@@ -34,19 +30,8 @@ public final class ClientCore implements ClientNode {
     private final Timeout attempt;
     private final Timeout backoff;
 
-    private long clientId;
-    private long lastSeq;
     private int target;
-    private long sessionsStarted = 1;
-
-    // the operation in flight, if any; mayHaveApplied: an attempt of this write went unanswered
-    // or was answered Uncertain, so a later failure can only be reported as Unknown
-    private boolean busy;
-    private long operationId;
-    private long correlation;
-    private Request request;
-    private long elapsedTicks;
-    private boolean mayHaveApplied;
+    private final ClientOperation op;
 
     public ClientCore(NodeId id, List<NodeId> servers, Prng prng, ClientConfig config) {
         Invariants.check(!servers.isEmpty(), "client %s without servers", id);
@@ -56,25 +41,17 @@ public final class ClientCore implements ClientNode {
         this.config = config;
         this.attempt = new Timeout("attempt", config.attemptTicks());
         this.backoff = new Timeout("retry-backoff", Math.max(1, config.retryBackoffTicksMax() / 8));
-        this.clientId = newClientId();
+        this.op = new ClientOperation(id, prng);
         this.target = prng.nextInt(servers.size());
-    }
-
-    private long newClientId() {
-        long c;
-        do {
-            c = prng.nextLong() & Long.MAX_VALUE;
-        } while (c == Request.UNTAGGED);
-        return c;
     }
 
     @Override
     public boolean busy() {
-        return busy;
+        return op.busy();
     }
 
     public long clientId() {
-        return clientId;
+        return op.clientId();
     }
 
     /**
@@ -96,25 +73,14 @@ public final class ClientCore implements ClientNode {
     /** Starts an operation; its {@link io.replikv.core.Completion} arrives in a later drain. */
     @Override
     public void invoke(long operationId, Command command) {
-        Invariants.check(!busy, "client %s invoked while operation %d is in flight", id, this.operationId);
-        this.operationId = operationId;
-        String invalid = KvStateMachine.validate(command);
-        if (invalid != null) {
-            outbox.complete(operationId, new Outcome.NotApplied("BAD_REQUEST", invalid));
-            return;
-        }
-        busy = true;
-        correlation++;
-        elapsedTicks = 0;
-        mayHaveApplied = false;
-        request = command.readOnly() ? Request.untagged(command) : new Request(clientId, ++lastSeq, command);
+        if (!op.begin(operationId, command, outbox)) return;
         backoff.stop();
         redirectsFollowed = 0;
         sendAttempt();
     }
 
     private void sendAttempt() {
-        outbox.send(servers.get(target), new ClientRequest(correlation, request));
+        outbox.send(servers.get(target), op.message());
         attempt.start();
     }
 
@@ -125,15 +91,13 @@ public final class ClientCore implements ClientNode {
 
     @Override
     public void onMessage(NodeId from, Message message) {
-        if (!(message instanceof ClientReply reply) || !busy || reply.correlation() != correlation) return;
+        if (!(message instanceof ClientReply reply) || !op.answers(reply.correlation())) return;
         switch (reply.reply()) {
-            case Reply.Applied applied -> finish(applied.result() instanceof Result.Refused r
-                    ? new Outcome.NotApplied("REFUSED", r.reason())
-                    : new Outcome.Ok(applied.result()));
+            case Reply.Applied applied -> finish(ClientOperation.applied(applied));
             case Reply.Rejected rejected -> onRejected(from, rejected);
             case Reply.Uncertain uncertain -> {
                 // a read changes nothing, so an uncertain read is just a failed attempt
-                if (!request.command().readOnly()) mayHaveApplied = true;
+                op.tryMayHaveApplied();
                 retryLater();
             }
         }
@@ -141,7 +105,7 @@ public final class ClientCore implements ClientNode {
 
     private void onRejected(NodeId from, Reply.Rejected rejected) {
         switch (rejected.code()) {
-            case BAD_REQUEST -> finishRejected(rejected);
+            case BAD_REQUEST -> finish(op.refused(rejected));
             case WRONG_SERVER -> {
                 int hinted = rejected.leaderHint() == null ? -1 : servers.indexOf(rejected.leaderHint());
                 boolean followHint = hinted >= 0 && !rejected.leaderHint().equals(from);
@@ -157,21 +121,10 @@ public final class ClientCore implements ClientNode {
             }
             case BUSY -> retryLater();
             case SESSION_EXPIRED -> {
-                // this attempt was certainly not applied; earlier attempts of the old session could
-                // have been, but only if the table evicted the session after applying them
-                clientId = newClientId();
-                sessionsStarted++;
-                lastSeq = 0;
-                request = new Request(clientId, ++lastSeq, request.command());
+                op.renewSession();
                 retryLater();
             }
         }
-    }
-
-    private void finishRejected(Reply.Rejected rejected) {
-        // a definite refusal of this attempt; an earlier attempt that went unanswered may still apply
-        finish(mayHaveApplied ? new Outcome.Unknown(rejected.detail())
-                : new Outcome.NotApplied(rejected.code().name(), rejected.detail()));
     }
 
     /** Leader hints followed without backoff per operation; beyond this, redirects back off. */
@@ -186,28 +139,23 @@ public final class ClientCore implements ClientNode {
     }
 
     private void finish(Outcome outcome) {
-        busy = false;
         attempt.stop();
         backoff.stop();
-        outbox.complete(operationId, outcome);
+        op.finish(outcome, outbox);
     }
 
     @Override
     public void onTick() {
-        if (!busy) return;
-        elapsedTicks++;
+        if (!op.busy()) return;
         attempt.tick();
         backoff.tick();
-        if (config.operationTicksMax() > 0 && elapsedTicks >= config.operationTicksMax()) {
-            boolean unknown = !request.command().readOnly() && (mayHaveApplied || attempt.ticking());
-            finish(!unknown
-                    ? new Outcome.NotApplied("TIMEOUT", "no answer within " + config.operationTicksMax() + " ticks")
-                    : new Outcome.Unknown("no answer within " + config.operationTicksMax() + " ticks"));
+        if (op.tickOutOfTime(config.operationTicksMax())) {
+            finish(op.timedOut(config.operationTicksMax(), attempt.ticking()));
             return;
         }
         if (attempt.fired()) {
             // the unanswered attempt may still be applied: from now on a failure is indefinite
-            if (!request.command().readOnly()) mayHaveApplied = true;
+            op.tryMayHaveApplied();
             target = (target + 1) % servers.size();
             sendAttempt();
         } else if (backoff.fired()) {
@@ -224,10 +172,7 @@ public final class ClientCore implements ClientNode {
     @Override
     public NodeStatus status() {
         TreeMap<String, String> details = new TreeMap<>();
-        details.put("clientId", Long.toString(clientId));
-        details.put("lastSeq", Long.toString(lastSeq));
-        details.put("sessionsStarted", Long.toString(sessionsStarted));
-        details.put("busy", Boolean.toString(busy));
+        op.putDetails(details);
         return new NodeStatus(id, "client", "client", 0, servers.get(target), servers, 0, details);
     }
 }

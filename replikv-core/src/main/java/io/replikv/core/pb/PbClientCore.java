@@ -6,13 +6,10 @@ import io.replikv.core.NodeId;
 import io.replikv.core.NodeStatus;
 import io.replikv.core.Outbox;
 import io.replikv.core.client.ClientNode;
+import io.replikv.core.client.ClientOperation;
 import io.replikv.core.client.Outcome;
 import io.replikv.core.kv.Command;
-import io.replikv.core.kv.KvStateMachine;
-import io.replikv.core.kv.Request;
-import io.replikv.core.kv.Result;
 import io.replikv.core.msg.ClientReply;
-import io.replikv.core.msg.ClientRequest;
 import io.replikv.core.msg.Reply;
 import io.replikv.core.util.Invariants;
 import io.replikv.core.util.Prng;
@@ -35,7 +32,6 @@ public final class PbClientCore implements ClientNode {
     private final NodeId id;
     private final List<NodeId> viewServices; // the members of the view service, asked one at a time
     private int viewServiceIndex;             // the member asked now
-    private final Prng prng;
     private final PbClientConfig config;
     private final Outbox outbox = new Outbox();
     private final Timeout attempt;
@@ -44,20 +40,12 @@ public final class PbClientCore implements ClientNode {
     private NodeId primary;           // cached; null: ask the view service
     private boolean primaryFromHint;  // the cached primary came from a refusing server, not the view service
     private long viewNumber;          // the newest view learned
-    private long clientId;
-    private long lastSeq;
-    private long sessionsStarted = 1;
+    private final ClientOperation op;
     private long viewServiceRequests;
     private long serverRequests;
 
-    private boolean busy;
     private Phase phase = Phase.WAITING;
-    private long operationId;
-    private long correlation;
-    private Request request;
     private NodeId target;
-    private long elapsedTicks;
-    private boolean mayHaveApplied; // an unanswered or uncertain try of this write may still apply
 
     public PbClientCore(NodeId id, NodeId viewService, Prng prng, PbClientConfig config) {
         this(id, List.of(viewService), prng, config);
@@ -71,19 +59,10 @@ public final class PbClientCore implements ClientNode {
         Invariants.check(!viewServices.isEmpty(), "%s: no view service to ask", id);
         this.id = id;
         this.viewServices = List.copyOf(viewServices);
-        this.prng = prng;
         this.config = config;
         this.attempt = new Timeout("attempt", config.attemptTicks());
         this.retryWait = new Timeout("retry-wait", config.retryWaitTicks());
-        this.clientId = newClientId();
-    }
-
-    private long newClientId() {
-        long c;
-        do {
-            c = prng.nextLong() & Long.MAX_VALUE;
-        } while (c == Request.UNTAGGED);
-        return c;
+        this.op = new ClientOperation(id, prng);
     }
 
     @Override
@@ -93,23 +72,12 @@ public final class PbClientCore implements ClientNode {
 
     @Override
     public boolean busy() {
-        return busy;
+        return op.busy();
     }
 
     @Override
     public void invoke(long operationId, Command command) {
-        Invariants.check(!busy, "client %s invoked while operation %d is in flight", id, this.operationId);
-        this.operationId = operationId;
-        String invalid = KvStateMachine.validate(command);
-        if (invalid != null) {
-            outbox.complete(operationId, new Outcome.NotApplied("BAD_REQUEST", invalid));
-            return;
-        }
-        busy = true;
-        correlation++;
-        elapsedTicks = 0;
-        mayHaveApplied = false;
-        request = command.readOnly() ? Request.untagged(command) : new Request(clientId, ++lastSeq, command);
+        if (!op.begin(operationId, command, outbox)) return;
         tryNow();
     }
 
@@ -122,7 +90,7 @@ public final class PbClientCore implements ClientNode {
         } else {
             phase = Phase.SENDING;
             target = primary;
-            outbox.send(target, new ClientRequest(correlation, request));
+            outbox.send(target, op.message());
             serverRequests++;
         }
         attempt.start();
@@ -148,7 +116,7 @@ public final class PbClientCore implements ClientNode {
         viewNumber = reply.view().number();
         primary = reply.view().primary();
         primaryFromHint = false;
-        if (!busy || phase != Phase.ASKING_VIEW) return;
+        if (!op.busy() || phase != Phase.ASKING_VIEW) return;
         if (primary == null) {
             retryLater(); // no primary yet: the original clerk keeps trying
         } else {
@@ -157,19 +125,17 @@ public final class PbClientCore implements ClientNode {
     }
 
     private void onClientReply(NodeId from, ClientReply reply) {
-        if (!busy || reply.correlation() != correlation) return;
+        if (!op.answers(reply.correlation())) return;
         if (reply.reply() instanceof Reply.Applied applied) {
             // from any try of this operation: it took effect (or read) after the operation began
-            finish(applied.result() instanceof Result.Refused r
-                    ? new Outcome.NotApplied("REFUSED", r.reason())
-                    : new Outcome.Ok(applied.result()));
+            finish(ClientOperation.applied(applied));
             return;
         }
         if (phase != Phase.SENDING || !from.equals(target)) return; // about a try we gave up on
         switch (reply.reply()) {
             case Reply.Rejected rejected -> onRejected(from, rejected);
             case Reply.Uncertain uncertain -> {
-                mayHaveApplied = true;
+                op.tryMayHaveApplied();
                 primary = null;
                 retryLater();
             }
@@ -179,8 +145,7 @@ public final class PbClientCore implements ClientNode {
 
     private void onRejected(NodeId from, Reply.Rejected rejected) {
         switch (rejected.code()) {
-            case BAD_REQUEST -> finish(mayHaveApplied ? new Outcome.Unknown(rejected.detail())
-                    : new Outcome.NotApplied(rejected.code().name(), rejected.detail()));
+            case BAD_REQUEST -> finish(op.refused(rejected));
             case WRONG_SERVER -> {
                 // follow one hint; if the hinted server refuses too, ask the view service
                 NodeId hint = rejected.leaderHint();
@@ -191,38 +156,31 @@ public final class PbClientCore implements ClientNode {
             }
             case BUSY -> retryLater();
             case SESSION_EXPIRED -> {
-                clientId = newClientId();
-                sessionsStarted++;
-                lastSeq = 0;
-                request = new Request(clientId, ++lastSeq, request.command());
+                op.renewSession();
                 retryLater();
             }
         }
     }
 
     private void finish(Outcome outcome) {
-        busy = false;
         phase = Phase.WAITING;
         attempt.stop();
         retryWait.stop();
-        outbox.complete(operationId, outcome);
+        op.finish(outcome, outbox);
     }
 
     @Override
     public void onTick() {
-        if (!busy) return;
-        elapsedTicks++;
+        if (!op.busy()) return;
         attempt.tick();
         retryWait.tick();
-        if (config.operationTicksMax() > 0 && elapsedTicks >= config.operationTicksMax()) {
-            boolean unknown = !request.command().readOnly() && (mayHaveApplied || phase == Phase.SENDING);
-            String why = "no answer within " + config.operationTicksMax() + " ticks";
-            finish(unknown ? new Outcome.Unknown(why) : new Outcome.NotApplied("TIMEOUT", why));
+        if (op.tickOutOfTime(config.operationTicksMax())) {
+            finish(op.timedOut(config.operationTicksMax(), phase == Phase.SENDING));
             return;
         }
         if (attempt.fired()) {
             if (phase == Phase.SENDING) {
-                if (!request.command().readOnly()) mayHaveApplied = true;
+                op.tryMayHaveApplied();
                 primary = null; // failed: ask the view service next time
             } else if (phase == Phase.ASKING_VIEW) {
                 viewServiceIndex = (viewServiceIndex + 1) % viewServices.size(); // silent member: ask the next
@@ -244,7 +202,7 @@ public final class PbClientCore implements ClientNode {
     }
 
     public long clientId() {
-        return clientId;
+        return op.clientId();
     }
 
     @Override
@@ -255,10 +213,7 @@ public final class PbClientCore implements ClientNode {
     @Override
     public NodeStatus status() {
         TreeMap<String, String> details = new TreeMap<>();
-        details.put("clientId", Long.toString(clientId));
-        details.put("lastSeq", Long.toString(lastSeq));
-        details.put("sessionsStarted", Long.toString(sessionsStarted));
-        details.put("busy", Boolean.toString(busy));
+        op.putDetails(details);
         details.put("viewServiceRequests", Long.toString(viewServiceRequests));
         details.put("serverRequests", Long.toString(serverRequests));
         return new NodeStatus(id, "client", "client", viewNumber, primary,
